@@ -1,0 +1,126 @@
+/* arena.c - chunked bump allocator (see arena.h). */
+#include "arena.h"
+#include "xalloc.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#define ARENA_CHUNK (64u * 1024u)
+#define ARENA_ALIGN 16u
+
+struct chunk {
+    struct chunk *next;
+    size_t cap, used;
+    _Alignas(16) unsigned char data[];
+};
+
+struct sg_arena {
+    struct chunk *head;
+    size_t total;
+};
+
+sg_arena *sg_arena_create(void)
+{
+    return sg_calloc(1, sizeof(sg_arena));
+}
+
+void sg_arena_destroy(sg_arena *a)
+{
+    if (!a)
+        return;
+    struct chunk *c = a->head;
+    while (c) {
+        struct chunk *n = c->next;
+        sg_free(c);
+        c = n;
+    }
+    sg_free(a);
+}
+
+void *sg_arena_alloc(sg_arena *a, size_t size)
+{
+    if (!a)
+        return NULL;
+    size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    if (need < size)
+        return NULL; /* overflow */
+    struct chunk *c = a->head;
+    if (!c || c->cap - c->used < need) {
+        size_t cap = need > ARENA_CHUNK ? need : ARENA_CHUNK;
+        if (cap > SIZE_MAX - sizeof(struct chunk))
+            return NULL;
+        struct chunk *n = sg_malloc(sizeof(struct chunk) + cap);
+        if (!n)
+            return NULL;
+        n->cap = cap;
+        n->used = 0;
+        /* A big one-off block goes behind the current chunk so the
+         * current chunk's free space is not wasted. */
+        if (c && need > ARENA_CHUNK / 4) {
+            n->next = c->next;
+            c->next = n;
+        } else {
+            n->next = c;
+            a->head = n;
+        }
+        c = n;
+    }
+    void *p = c->data + c->used;
+    c->used += need;
+    a->total += need;
+    memset(p, 0, size);
+    return p;
+}
+
+char *sg_arena_strndup(sg_arena *a, const char *s, size_t len)
+{
+    if (len == SIZE_MAX)
+        return NULL;
+    char *p = sg_arena_alloc(a, len + 1);
+    if (!p)
+        return NULL;
+    if (len)
+        memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *sg_arena_strdup(sg_arena *a, const char *s)
+{
+    return s ? sg_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *sg_arena_printf(sg_arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *p = sg_arena_alloc(a, (size_t)n + 1);
+    if (!p)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void *sg_arena_grow(sg_arena *a, void *old, size_t old_n, size_t new_cap,
+                    size_t elem_size)
+{
+    if (elem_size && new_cap > SIZE_MAX / elem_size)
+        return NULL;
+    void *p = sg_arena_alloc(a, new_cap * elem_size);
+    if (p && old && old_n)
+        memcpy(p, old, old_n * elem_size);
+    return p;
+}
+
+size_t sg_arena_used(const sg_arena *a)
+{
+    return a ? a->total : 0;
+}

@@ -1,0 +1,400 @@
+/* driver.c - the public API: loading, checking, diagnostics access. */
+#include "config.h"
+
+#include "driver.h"
+#include "diag_print.h"
+#include "ir.h"
+#include "xalloc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define SG_MAX_DIR_DEPTH 64
+
+const char *sigma_version(void)
+{
+    return PACKAGE_VERSION;
+}
+
+const char *sigma_status_str(sigma_status s)
+{
+    switch (s) {
+    case SIGMA_OK:
+        return "ok";
+    case SIGMA_EINVAL:
+        return "invalid argument";
+    case SIGMA_ERULE:
+        return "rule errors";
+    case SIGMA_EIO:
+        return "input/output error";
+    case SIGMA_ENOMEM:
+        return "out of memory";
+    case SIGMA_ELIMIT:
+        return "resource limit reached";
+    case SIGMA_ENOTSUP:
+        return "not supported by the target";
+    }
+    return "unknown status";
+}
+
+sigma_status sigma_compiler_create(sigma_compiler **out)
+{
+    if (!out)
+        return SIGMA_EINVAL;
+    *out = NULL;
+    sigma_compiler *c = sg_calloc(1, sizeof *c);
+    if (!c)
+        return SIGMA_ENOMEM;
+    c->arena = sg_arena_create();
+    if (!c->arena) {
+        sg_free(c);
+        return SIGMA_ENOMEM;
+    }
+    sg_diags_init(&c->diags);
+    *out = c;
+    return SIGMA_OK;
+}
+
+void sigma_compiler_destroy(sigma_compiler *c)
+{
+    if (!c)
+        return;
+    sg_diags_free(&c->diags);
+    sg_arena_destroy(c->arena);
+    sg_free(c);
+}
+
+static bool parse_size(const char *v, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (errno || end == v)
+        return false;
+    if (*end == 'k' || *end == 'K')
+        n *= 1024ull, end++;
+    else if (*end == 'M')
+        n *= 1024ull * 1024ull, end++;
+    if (*end || n == 0)
+        return false;
+    *out = (size_t)n;
+    return true;
+}
+
+sigma_status sigma_compiler_set_option(sigma_compiler *c, const char *name, const char *value)
+{
+    if (!c || !name || !value)
+        return SIGMA_EINVAL;
+    bool on = strcmp(value, "0") != 0 && strcmp(value, "false") != 0;
+    if (!strcmp(name, "strict")) {
+        c->check_opts.strict = on;
+    } else if (!strcmp(name, "werror")) {
+        c->diags.werror = on;
+    } else if (!strcmp(name, "disable-check")) {
+        if (!sg_check_find(value))
+            return SIGMA_EINVAL;
+        const char **p = sg_arena_grow(c->arena, c->disabled, c->ndisabled, c->ndisabled + 1,
+                                       sizeof *p);
+        const char *s = sg_arena_strdup(c->arena, value);
+        if (!p || !s)
+            return SIGMA_ENOMEM;
+        p[c->ndisabled++] = s;
+        c->disabled = p;
+        c->diags.disabled = c->disabled;
+        c->diags.ndisabled = c->ndisabled;
+    } else if (!strcmp(name, "limit.file-size")) {
+        if (!parse_size(value, &c->limits.max_file_size))
+            return SIGMA_EINVAL;
+    } else if (!strcmp(name, "limit.documents")) {
+        if (!parse_size(value, &c->limits.max_documents))
+            return SIGMA_EINVAL;
+    } else {
+        return SIGMA_EINVAL;
+    }
+    return SIGMA_OK;
+}
+
+sigma_status sg_read_file(const char *path, size_t max, char **buf, size_t *len, sg_diags *d)
+{
+    sg_pos p = {path, 0, 0};
+    *buf = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        SG_ERR(d, "io", p, "cannot open: %s", strerror(errno));
+        return SIGMA_EIO;
+    }
+    size_t cap = 0, n = 0;
+    char *b = NULL;
+    sigma_status st = SIGMA_OK;
+    for (;;) {
+        if (n == cap) {
+            if (cap > max) {
+                SG_ERR(d, "limit", ((sg_pos){path, 1, 1}),
+                       "file is over the limit of %zu bytes (limit.file-size)", max);
+                st = SIGMA_ELIMIT;
+                break;
+            }
+            size_t nc = cap ? cap * 2 : 16384;
+            char *nb = sg_realloc(b, nc + 1);
+            if (!nb) {
+                st = SIGMA_ENOMEM;
+                break;
+            }
+            b = nb;
+            cap = nc;
+        }
+        size_t got = fread(b + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                SG_ERR(d, "io", p, "read error: %s", strerror(errno));
+                st = SIGMA_EIO;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    if (st != SIGMA_OK) {
+        sg_free(b);
+        return st;
+    }
+    if (!b && !(b = sg_malloc(1)))
+        return SIGMA_ENOMEM;
+    b[n] = '\0';
+    *buf = b;
+    *len = n;
+    return SIGMA_OK;
+}
+
+static sigma_status load_text(sigma_compiler *c, const char *path, const char *text, size_t len)
+{
+    const char *interned = sg_arena_strdup(c->arena, path);
+    if (!interned)
+        return SIGMA_ENOMEM;
+    size_t before = c->diags.nerrors;
+    if (!sg_load_buffer(c->arena, interned, text, len, &c->limits, &c->diags, &c->rules,
+                        &c->nrules, &c->caprules))
+        return SIGMA_ENOMEM;
+    return c->diags.nerrors > before ? SIGMA_ERULE : SIGMA_OK;
+}
+
+static sigma_status load_file(sigma_compiler *c, const char *path)
+{
+    size_t max = c->limits.max_file_size ? c->limits.max_file_size : SG_DEFAULT_MAX_FILE_SIZE;
+    char *buf;
+    size_t len;
+    sigma_status st = sg_read_file(path, max, &buf, &len, &c->diags);
+    if (st != SIGMA_OK)
+        return st;
+    st = load_text(c, path, buf, len);
+    sg_free(buf);
+    return st;
+}
+
+static bool is_rule_file(const char *name)
+{
+    size_t n = strlen(name);
+    return (n > 4 && !strcmp(name + n - 4, ".yml")) || (n > 5 && !strcmp(name + n - 5, ".yaml"));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Recursive, sorted walk: the same tree gives the same order everywhere. */
+static sigma_status walk(sigma_compiler *c, const char *dir, int depth)
+{
+    if (depth > SG_MAX_DIR_DEPTH) {
+        SG_ERR(&c->diags, "limit", ((sg_pos){dir, 0, 0}), "directories nested too deeply");
+        return SIGMA_ELIMIT;
+    }
+    DIR *dp = opendir(dir);
+    if (!dp) {
+        SG_ERR(&c->diags, "io", ((sg_pos){dir, 0, 0}), "cannot open directory: %s",
+               strerror(errno));
+        return SIGMA_EIO;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    sigma_status st = SIGMA_OK;
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            char **p = sg_realloc(names, nc * sizeof *p);
+            if (!p) {
+                st = SIGMA_ENOMEM;
+                break;
+            }
+            names = p;
+            cap = nc;
+        }
+        size_t l = strlen(dir) + strlen(e->d_name) + 2;
+        names[n] = sg_malloc(l);
+        if (!names[n]) {
+            st = SIGMA_ENOMEM;
+            break;
+        }
+        snprintf(names[n], l, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+        n++;
+    }
+    closedir(dp);
+    if (st == SIGMA_OK)
+        qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n && st != SIGMA_ENOMEM; i++) {
+        struct stat sb;
+        sigma_status s = SIGMA_OK;
+        if (stat(names[i], &sb) != 0)
+            continue;
+        if (S_ISDIR(sb.st_mode))
+            s = walk(c, names[i], depth + 1);
+        else if (S_ISREG(sb.st_mode) && is_rule_file(names[i]))
+            s = load_file(c, names[i]);
+        if (s != SIGMA_OK && (st == SIGMA_OK || s == SIGMA_ENOMEM))
+            st = s;
+    }
+    for (size_t i = 0; i < n; i++)
+        sg_free(names[i]);
+    sg_free(names);
+    return st;
+}
+
+sigma_status sigma_compiler_add_path(sigma_compiler *c, const char *path)
+{
+    if (!c || !path)
+        return SIGMA_EINVAL;
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        SG_ERR(&c->diags, "io", ((sg_pos){path, 0, 0}), "cannot open: %s", strerror(errno));
+        return SIGMA_EIO;
+    }
+    if (S_ISDIR(sb.st_mode))
+        return walk(c, path, 0);
+    return load_file(c, path);
+}
+
+sigma_status sigma_compiler_add_string(sigma_compiler *c, const char *name, const char *text,
+                                       size_t len)
+{
+    if (!c || !name || (!text && len))
+        return SIGMA_EINVAL;
+    return load_text(c, name, text ? text : "", len);
+}
+
+size_t sigma_compiler_rule_count(const sigma_compiler *c)
+{
+    return c ? c->nrules : 0;
+}
+
+sigma_status sigma_compiler_check(sigma_compiler *c)
+{
+    if (!c)
+        return SIGMA_EINVAL;
+    for (size_t i = 0; i < c->nrules; i++) {
+        sg_check_rule(c->rules[i], &c->check_opts, &c->diags);
+        /* Building the IR validates modifiers, identifiers, regexes. The
+         * result is discarded; compile builds it again after pipelines. */
+        (void)ir_build_rule(c->arena, c->rules[i], &c->diags);
+    }
+    sg_check_set(c->rules, c->nrules, &c->check_opts, &c->diags);
+    if (c->diags.oom)
+        return SIGMA_ENOMEM;
+    return c->diags.nerrors ? SIGMA_ERULE : SIGMA_OK;
+}
+
+/* ---- diagnostics ---------------------------------------------------------------- */
+
+size_t sigma_diag_count(const sigma_compiler *c)
+{
+    return c ? c->diags.n : 0;
+}
+
+size_t sigma_diag_errors(const sigma_compiler *c)
+{
+    return c ? c->diags.nerrors : 0;
+}
+
+size_t sigma_diag_warnings(const sigma_compiler *c)
+{
+    return c ? c->diags.nwarnings : 0;
+}
+
+static const sg_diag *diag_at(const sigma_compiler *c, size_t i)
+{
+    return c && i < c->diags.n ? &c->diags.items[i] : NULL;
+}
+
+sigma_severity sigma_diag_severity(const sigma_compiler *c, size_t i)
+{
+    const sg_diag *d = diag_at(c, i);
+    return !d ? SIGMA_ERROR : d->sev == SG_SEV_ERROR ? SIGMA_ERROR
+                          : d->sev == SG_SEV_WARNING ? SIGMA_WARNING
+                                                     : SIGMA_NOTE;
+}
+
+const char *sigma_diag_check(const sigma_compiler *c, size_t i)
+{
+    const sg_diag *d = diag_at(c, i);
+    return d ? d->check : NULL;
+}
+
+const char *sigma_diag_file(const sigma_compiler *c, size_t i)
+{
+    const sg_diag *d = diag_at(c, i);
+    return d ? d->file : NULL;
+}
+
+unsigned sigma_diag_line(const sigma_compiler *c, size_t i)
+{
+    const sg_diag *d = diag_at(c, i);
+    return d ? d->line : 0;
+}
+
+unsigned sigma_diag_column(const sigma_compiler *c, size_t i)
+{
+    const sg_diag *d = diag_at(c, i);
+    return d ? d->col : 0;
+}
+
+const char *sigma_diag_message(const sigma_compiler *c, size_t i)
+{
+    const sg_diag *d = diag_at(c, i);
+    return d ? d->message : NULL;
+}
+
+sigma_status sigma_diag_write(sigma_compiler *c, sigma_diag_format fmt, int show_source,
+                              FILE *out)
+{
+    if (!c || !out)
+        return SIGMA_EINVAL;
+    sg_diags_sort(&c->diags);
+    sg_diag_fmt f = fmt == SIGMA_FMT_JSON ? SG_FMT_JSON : fmt == SIGMA_FMT_SARIF ? SG_FMT_SARIF
+                                                                                  : SG_FMT_TEXT;
+    return sg_diag_print(&c->diags, f, show_source != 0, out) ? SIGMA_OK : SIGMA_EIO;
+}
+
+/* ---- checks catalogue ------------------------------------------------------------- */
+
+size_t sigma_check_count(void)
+{
+    return sg_check_count();
+}
+
+const char *sigma_check_name(size_t i)
+{
+    const sg_check_info *ci = sg_check_at(i);
+    return ci ? ci->name : NULL;
+}
+
+const char *sigma_check_description(size_t i)
+{
+    const sg_check_info *ci = sg_check_at(i);
+    return ci ? ci->description : NULL;
+}
