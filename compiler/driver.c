@@ -105,6 +105,19 @@ sigma_status sigma_compiler_set_option(sigma_compiler *c, const char *name, cons
         c->disabled = p;
         c->diags.disabled = c->disabled;
         c->diags.ndisabled = c->ndisabled;
+    } else if (!strcmp(name, "format")) {
+        if (!(c->format = sg_arena_strdup(c->arena, value)))
+            return SIGMA_ENOMEM;
+    } else if (!strcmp(name, "explain")) {
+        c->explain = on;
+    } else if (!strcmp(name, "skip-unsupported")) {
+        c->skip_unsupported = on;
+    } else if (!strcmp(name, "sid-base")) {
+        char *end;
+        errno = 0;
+        c->sid_base = strtoul(value, &end, 10);
+        if (errno || *end || end == value || c->sid_base > 4000000000ul)
+            return SIGMA_EINVAL;
     } else if (!strcmp(name, "limit.file-size")) {
         if (!parse_size(value, &c->limits.max_file_size))
             return SIGMA_EINVAL;

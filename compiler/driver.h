@@ -9,6 +9,7 @@
 #include "checks.h"
 #include "diag.h"
 #include "loader.h"
+#include "pipeline.h"
 #include "rule.h"
 #include "sigmacc.h"
 
@@ -21,6 +22,18 @@ struct sigma_compiler {
     sg_load_limits limits;
     const char **disabled; /* -W no-NAME, arena strings */
     size_t ndisabled;
+
+    sg_pipeline **pipelines; /* in the order given; sorted when compiling */
+    size_t npipelines;
+    const char **builtin_names; /* sigma_builtin_pipeline_*, filled lazily */
+    size_t nbuiltin;
+    bool builtin_listed;
+
+    /* target options */
+    const char *format;
+    bool explain;
+    bool skip_unsupported;
+    unsigned long sid_base;
 };
 
 /* Read a whole file into a heap buffer (caller frees), bounded by `max`.

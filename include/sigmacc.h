@@ -84,6 +84,52 @@ const char *sigma_diag_message(const sigma_compiler *c, size_t i);
 sigma_status sigma_diag_write(sigma_compiler *c, sigma_diag_format fmt,
                               int show_source, FILE *out);
 
+/* ---- compiling to a target ------------------------------------------------- */
+
+/* One outcome handed to the result callback; valid only during the call. */
+typedef struct sigma_result sigma_result;
+typedef enum {
+    SIGMA_RESULT_RULE,      /* one rule: query or errors */
+    SIGMA_RESULT_PROLOGUE,  /* text the target wants before all rules */
+    SIGMA_RESULT_EPILOGUE,  /* text after all rules */
+} sigma_result_kind;
+/* Return non-zero to stop compiling. */
+typedef int (*sigma_result_fn)(void *user, const sigma_result *r);
+
+sigma_result_kind sigma_result_kind_of(const sigma_result *r);
+const char *sigma_result_path(const sigma_result *r);
+const char *sigma_result_id(const sigma_result *r);    /* may be NULL */
+const char *sigma_result_title(const sigma_result *r); /* may be NULL */
+const char *sigma_result_level(const sigma_result *r); /* may be NULL */
+/* The emitted text; NULL when the rule failed. */
+const char *sigma_result_text(const sigma_result *r);
+/* --explain text (which pipeline item did what), or NULL. */
+const char *sigma_result_explain(const sigma_result *r);
+/* Errors of this rule, formatted "path:line:col: message [check]". */
+size_t sigma_result_error_count(const sigma_result *r);
+const char *sigma_result_error(const sigma_result *r, size_t i);
+
+/* Compile every loaded rule for `target` ("spl", "kql", "suricata", "c",
+ * "ir"), through the pipelines added (or the target's default pipeline when
+ * none was). Target options go through sigma_compiler_set_option:
+ * "format", "explain", "sid-base". Returns SIGMA_OK when every rule
+ * compiled, SIGMA_ENOTSUP when some could not (see their results), or an
+ * error. Diagnostics are also added to the compiler's list. */
+sigma_status sigma_compiler_compile(sigma_compiler *c, const char *target, sigma_result_fn fn,
+                                    void *user);
+
+/* How the target writes comments and files, for front ends. */
+const char *sigma_target_comment(const char *target, const char **end);
+const char *sigma_target_extension(const char *target);
+
+size_t sigma_target_count(void);
+const char *sigma_target_name(size_t i);
+const char *sigma_target_description(size_t i);
+
+/* Built-in pipelines (files in the pipelines data directory). */
+size_t sigma_builtin_pipeline_count(sigma_compiler *c);
+const char *sigma_builtin_pipeline_name(sigma_compiler *c, size_t i);
+
 /* ---- checks catalogue ---------------------------------------------------------- */
 
 size_t sigma_check_count(void);

@@ -1,0 +1,48 @@
+/* registry.c - the list of targets. */
+#include "backend.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+extern const sg_backend sg_backend_ir;
+
+
+static const sg_backend *const backends[] = {
+
+    &sg_backend_ir,
+};
+
+size_t sg_backend_count(void)
+{
+    return sizeof backends / sizeof backends[0];
+}
+
+const sg_backend *sg_backend_at(size_t i)
+{
+    return i < sg_backend_count() ? backends[i] : NULL;
+}
+
+const sg_backend *sg_backend_find(const char *name)
+{
+    for (size_t i = 0; i < sg_backend_count(); i++)
+        if (strcmp(backends[i]->name, name) == 0)
+            return backends[i];
+    return NULL;
+}
+
+sigma_status sg_unsupported(sg_diags *d, const ir_rule *r, sg_pos pos, const char *target,
+                            const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!pos.line && r && r->src)
+        pos = r->src->title.pos.line ? r->src->title.pos : r->src->pos;
+    if (!pos.file && r)
+        pos.file = r->path;
+    sg_diag_add(d, SG_SEV_ERROR, "unsupported", pos, "%s: %s", target, msg);
+    return SIGMA_ENOTSUP;
+}

@@ -1,0 +1,223 @@
+/* output.c - atomic output files and the CLI's output formats. */
+#include "output.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int output_open(output *o, const char *path)
+{
+    memset(o, 0, sizeof *o);
+    if (!path || !strcmp(path, "-")) {
+        o->f = stdout;
+        return 0;
+    }
+    size_t n = strlen(path) + 16;
+    o->path = strdup(path);
+    o->tmp = malloc(n);
+    if (!o->path || !o->tmp) {
+        free(o->path);
+        free(o->tmp);
+        errno = ENOMEM;
+        return -1;
+    }
+    snprintf(o->tmp, n, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+        int e = errno;
+        if (fd >= 0) {
+            close(fd);
+            unlink(o->tmp);
+        }
+        free(o->path);
+        free(o->tmp);
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+static void safe_name(char *dst, size_t cap, const char *src)
+{
+    size_t j = 0;
+    for (size_t i = 0; src[i] && j + 1 < cap; i++) {
+        char c = src[i];
+        dst[j++] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                           c == '-' || c == '_' || c == '.'
+                       ? c
+                       : '_';
+    }
+    dst[j] = '\0';
+}
+
+int output_open_rule_file(output *o, const char *dir, const sigma_result *r, const char *ext)
+{
+    char name[256], path[4096];
+    const char *id = sigma_result_id(r);
+    if (!id || !*id) {
+        const char *p = sigma_result_path(r);
+        const char *base = p ? strrchr(p, '/') : NULL;
+        id = base ? base + 1 : p ? p : "rule";
+    }
+    safe_name(name, sizeof name, id);
+    size_t dl = strlen(dir);
+    snprintf(path, sizeof path, "%s%s%s.%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", name, ext);
+    return output_open(o, path);
+}
+
+void output_printf(output *o, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (vfprintf(o->f, fmt, ap) < 0)
+        o->failed = 1;
+    va_end(ap);
+}
+
+int output_close(output *o)
+{
+    int rc = 0;
+    if (fflush(o->f) != 0 || ferror(o->f) || o->failed)
+        rc = -1;
+    if (o->path) {
+        if (rc == 0 && fsync(fileno(o->f)) != 0)
+            rc = -1;
+        if (fclose(o->f) != 0)
+            rc = -1;
+        if (rc == 0 && rename(o->tmp, o->path) != 0)
+            rc = -1;
+        if (rc != 0)
+            unlink(o->tmp);
+        free(o->path);
+        free(o->tmp);
+    }
+    memset(o, 0, sizeof *o);
+    return rc;
+}
+
+void output_abort(output *o)
+{
+    if (o->path) {
+        fclose(o->f);
+        unlink(o->tmp);
+        free(o->path);
+        free(o->tmp);
+    }
+    memset(o, 0, sizeof *o);
+}
+
+/* A comment line may not contain the comment's own closer or a newline. */
+static void comment_line(output *o, const char *open, const char *close, const char *text)
+{
+    output_printf(o, "%s ", open);
+    for (const char *p = text; *p; p++) {
+        if (*p == '\n' || *p == '\r')
+            output_printf(o, " ");
+        else if (close && !strncmp(p, close, strlen(close)))
+            output_printf(o, "'");
+        else
+            output_printf(o, "%c", *p);
+    }
+    output_printf(o, "%s%s\n", close ? " " : "", close ? close : "");
+}
+
+void output_comment(output *o, const char *target, const char *text)
+{
+    const char *end;
+    const char *open = sigma_target_comment(target, &end);
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = strndup(p, n);
+        if (line) {
+            comment_line(o, open, end, line);
+            free(line);
+        }
+        p += n + (nl ? 1 : 0);
+    }
+}
+
+void output_rule_header(output *o, const char *target, const sigma_result *r)
+{
+    const char *end;
+    const char *open = sigma_target_comment(target, &end);
+    char buf[2048];
+    snprintf(buf, sizeof buf, "%s%s%s%s%s", sigma_result_title(r) ? sigma_result_title(r) : "",
+             sigma_result_id(r) ? " | id " : "", sigma_result_id(r) ? sigma_result_id(r) : "",
+             " | ", sigma_result_path(r) ? sigma_result_path(r) : "");
+    comment_line(o, open, end, buf);
+}
+
+static void json_str(output *o, const char *s)
+{
+    if (!s) {
+        output_printf(o, "null");
+        return;
+    }
+    output_printf(o, "\"");
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            output_printf(o, "\\%c", *p);
+        else if (*p == '\n')
+            output_printf(o, "\\n");
+        else if (*p == '\t')
+            output_printf(o, "\\t");
+        else if (*p < 0x20 || *p == 0x7f)
+            output_printf(o, "\\u%04x", *p);
+        else
+            output_printf(o, "%c", *p);
+    }
+    output_printf(o, "\"");
+}
+
+void output_json_result(output *o, const sigma_result *r)
+{
+    output_printf(o, "{\"path\":");
+    json_str(o, sigma_result_path(r));
+    output_printf(o, ",\"id\":");
+    json_str(o, sigma_result_id(r));
+    output_printf(o, ",\"title\":");
+    json_str(o, sigma_result_title(r));
+    output_printf(o, ",\"level\":");
+    json_str(o, sigma_result_level(r));
+    output_printf(o, ",\"query\":");
+    json_str(o, sigma_result_text(r));
+    if (sigma_result_explain(r)) {
+        output_printf(o, ",\"explain\":");
+        json_str(o, sigma_result_explain(r));
+    }
+    output_printf(o, ",\"errors\":[");
+    for (size_t i = 0; i < sigma_result_error_count(r); i++) {
+        if (i)
+            output_printf(o, ",");
+        json_str(o, sigma_result_error(r, i));
+    }
+    output_printf(o, "]}\n");
+}
+
+char *read_stream(FILE *f, size_t *len)
+{
+    size_t cap = 65536, n = 0;
+    char *b = malloc(cap + 1);
+    if (!b)
+        return NULL;
+    size_t got;
+    while ((got = fread(b + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            char *nb = cap > (1u << 30) ? NULL : realloc(b, cap * 2 + 1);
+            if (!nb) {
+                free(b);
+                return NULL;
+            }
+            b = nb;
+            cap *= 2;
+        }
+    }
+    b[n] = '\0';
+    *len = n;
+    return b;
+}
