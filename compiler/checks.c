@@ -26,6 +26,7 @@ static const sg_check_info catalogue[] = {
     {"schema", E, "a key or value has the wrong shape for a Sigma rule"},
     {"legacy-collection", E, "legacy rule collection (action: global/reset/repeat)"},
     {"limit", E, "a resource limit was reached"},
+    {"io", E, "a file or directory cannot be read"},
     /* condition parser, IR builder */
     {"condition-syntax", E, "the condition cannot be parsed"},
     {"deprecated-aggregation", E, "Sigma 1.x aggregation (count(), near, timeframe)"},

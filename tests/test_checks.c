@@ -69,8 +69,22 @@ static void dump(const char *what, const sg_diags *d)
 
 /* ---- rule checks, table-driven ------------------------------------------------ */
 
-/* Positions are the loader's: libfyaml places a quoted scalar at its first
- * character, one column after the opening quote. */
+/* Q(col): the column of a quoted scalar's opening quote. Whether a quoted
+ * value's position is its quote or its first character is the loader's
+ * choice (libfyaml marks the first character); quote_shift() measures it
+ * so these cases stay exact either way. */
+#define QUOTED 0x100000u
+#define Q(col) ((col) | QUOTED)
+
+static unsigned quote_shift(void)
+{
+    loaded l = {0};
+    unsigned shift = 0;
+    if (load(&l, "q.yml", "title: 'x'\n") && l.n == 1 && l.rules[0]->title.s)
+        shift = l.rules[0]->title.pos.col - 8; /* the quote is column 8 */
+    unload(&l);
+    return shift;
+}
 
 #define ID "id: 929a690e-bef0-4204-a928-ef5e620d6fcc\n"
 /* lines 1-6; a detection written after it starts on line 7 */
@@ -127,7 +141,7 @@ static const check_case cases[] = {
      "'yesterday' is not in the YYYY-MM-DD format", false},
     {"date month 13", "title: t\ndate: 2024-13-01\n" TAIL, "date-format", 1, E, 2, 7,
      "month 13", false},
-    {"date Feb 30", "title: t\ndate: '2023-02-29'\n" TAIL, "date-format", 1, E, 2, 8,
+    {"date Feb 30", "title: t\ndate: '2023-02-29'\n" TAIL, "date-format", 1, E, 2, Q(7),
      "has 28 days", false},
     {"modified bad", "title: t\nmodified: 20240101\n" TAIL, "date-format", 1, E, 2, 11,
      "modified '20240101'", false},
@@ -172,12 +186,12 @@ static const check_case cases[] = {
     {"falsepositive ok", "title: t\nfalsepositives:\n    - Unknown\n" TAIL,
      "falsepositive-length", 0, W, 0, 0, NULL, false},
     /* control-characters */
-    {"control in title", "title: \"bad\\x1btitle\"\n" TAIL, "control-characters", 1, W, 1, 9,
+    {"control in title", "title: \"bad\\x1btitle\"\n" TAIL, "control-characters", 1, W, 1, Q(8),
      "0x1B", false},
     {"control in value", HEAD DET "        CommandLine: \"a\\rb\"\n" COND, "control-characters", 1,
-     W, 9, 23, "0x0D", false},
+     W, 9, Q(22), "0x0D", false},
     {"DEL in value", HEAD DET "        CommandLine: \"a\\x7fb\"\n" COND, "control-characters", 1,
-     W, 9, 23, "0x7F", false},
+     W, 9, Q(22), "0x7F", false},
     {"tab and newline ok", "title: \"a\\tb\"\ndescription: \"line\\nline\"\n" TAIL,
      "control-characters", 0, W, 0, 0, NULL, false},
     /* logsource-empty */
@@ -202,7 +216,7 @@ static const check_case cases[] = {
     {"star cased", HEAD DET "        Image|cased: '*'\n" COND, "match-everything", 1, W, 9, 9,
      NULL, false},
     {"star keyword", HEAD "detection:\n    keywords:\n        - '*'\n    condition: keywords\n",
-     "match-everything", 1, W, 9, 12, "keyword", false},
+     "match-everything", 1, W, 9, Q(11), "keyword", false},
     {"star with contains", HEAD DET "        Image|contains: '*'\n" COND, "match-everything", 0,
      W, 0, 0, NULL, false},
     {"star inside value", HEAD DET "        Image: '*\\cmd.exe'\n" COND, "match-everything", 0,
@@ -224,11 +238,11 @@ static const check_case cases[] = {
      "all-without-contains", 0, W, 0, 0, NULL, false},
     /* wildcard-modifier */
     {"wildcards both ends", HEAD DET "        CommandLine: '*whoami*'\n" COND, "wildcard-modifier",
-     1, W, 9, 23, "use 'CommandLine|contains' with 'whoami'", false},
+     1, W, 9, Q(22), "use 'CommandLine|contains' with 'whoami'", false},
     {"wildcard start", HEAD DET "        Image: '*\\cmd.exe'\n" COND, "wildcard-modifier", 1, W, 9,
-     17, "'Image|endswith' with '\\cmd.exe'", false},
+     Q(16), "'Image|endswith' with '\\cmd.exe'", false},
     {"wildcard end", HEAD DET "        Image: '/tmp/evil*'\n" COND, "wildcard-modifier", 1, W, 9,
-     17, "'Image|startswith'", false},
+     Q(16), "'Image|startswith'", false},
     {"wildcard inner", HEAD DET "        Image: '*\\Temp*.exe'\n" COND, "wildcard-modifier", 0,
      W, 0, 0, NULL, false},
     {"wildcard escaped", HEAD DET "        Image: 'a\\*'\n" COND, "wildcard-modifier", 0, W, 0, 0,
@@ -240,11 +254,11 @@ static const check_case cases[] = {
     {"wildcard keyword", HEAD "detection:\n    keywords:\n        - '*evil*'\n    condition: keywords\n",
      "wildcard-modifier", 0, W, 0, 0, NULL, false},
     /* number-as-string */
-    {"quoted EventID", HEAD DET "        EventID: '4688'\n" COND, "number-as-string", 1, W, 9, 19,
+    {"quoted EventID", HEAD DET "        EventID: '4688'\n" COND, "number-as-string", 1, W, 9, Q(18),
      "'4688'", false},
     {"quoted port in list",
      HEAD DET "        DestinationPort:\n            - 445\n            - '139'\n" COND,
-     "number-as-string", 1, W, 11, 16, "'139'", false},
+     "number-as-string", 1, W, 11, Q(15), "'139'", false},
     {"plain EventID", HEAD DET "        EventID: 4688\n" COND, "number-as-string", 0, W, 0, 0,
      NULL, false},
     {"quoted other field", HEAD DET "        ProcessId: '4688'\n" COND, "number-as-string", 0, W,
@@ -253,7 +267,7 @@ static const check_case cases[] = {
      0, NULL, false},
     /* empty-value */
     {"empty contains", HEAD DET "        CommandLine|contains: ''\n" COND, "empty-value", 1, W, 9,
-     32, "matches every value", false},
+     Q(31), "matches every value", false},
     {"empty equals", HEAD DET "        CommandLine: ''\n" COND, "empty-value", 0, W, 0, 0, NULL,
      false},
     /* unused-identifier */
@@ -280,8 +294,9 @@ static const check_case cases[] = {
 #undef E
 #undef W
 
-static void run_case(const check_case *c)
+static void run_case(const check_case *c, unsigned shift)
 {
+    unsigned col = c->col & QUOTED ? (c->col & ~QUOTED) + shift : c->col;
     loaded l = {0};
     CU_ASSERT_FATAL(load(&l, "case.yml", c->yaml));
     sg_diags d;
@@ -293,7 +308,7 @@ static void run_case(const check_case *c)
     const sg_diag *g = first_of(&d, c->check);
     bool ok = n == c->count;
     if (ok && c->count) {
-        ok = g->sev == c->sev && g->line == c->line && g->col == c->col &&
+        ok = g->sev == c->sev && g->line == c->line && g->col == col &&
              g->file && !strcmp(g->file, "case.yml") &&
              (!c->text || strstr(g->message, c->text));
     }
@@ -305,7 +320,7 @@ static void run_case(const check_case *c)
     }
     if (!ok) {
         fprintf(stderr, "\ncase '%s': expected %zu x %s at %u:%u", c->name, c->count, c->check,
-                c->line, c->col);
+                c->line, col);
         dump("loader", &l.d);
         dump("checks", &d);
     }
@@ -316,8 +331,10 @@ static void run_case(const check_case *c)
 
 static void test_table(void)
 {
+    unsigned shift = quote_shift();
+    CU_ASSERT(shift <= 1);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        run_case(&cases[i]);
+        run_case(&cases[i], shift);
 }
 
 /* Every rule check has a positive and a negative case in the table. */
@@ -639,7 +656,7 @@ static void test_catalogue(void)
     }
     static const char *const others[] = {
         "yaml", "encoding", "schema", "legacy-collection", "limit", "condition-syntax",
-        "deprecated-aggregation", "undefined-identifier", "modifier", "invalid-regex",
+        "deprecated-aggregation", "undefined-identifier", "modifier", "io", "invalid-regex",
         "invalid-cidr", "invalid-number", "null-in-list", "all-single-value", "placeholder",
         "expansion-limit", "unsupported", "pipeline", "correlation", "filter", "title-length",
         "description-length", "duplicate-id", "duplicate-name", "duplicate-title", NULL};
