@@ -39,6 +39,13 @@ static sg_pos node_pos(loader *L, struct fy_node *n)
             if (m) {
                 p.line = (unsigned)m->line + 1;
                 p.col = (unsigned)m->column + 1;
+                /* libfyaml marks the text of a quoted scalar and the name of
+                 * an alias; point at the token's first character instead
+                 * (the quote, the `*`), as a compiler would. */
+                enum fy_node_style st = fy_node_get_style(n);
+                if ((st == FYNS_SINGLE_QUOTED || st == FYNS_DOUBLE_QUOTED || st == FYNS_ALIAS) &&
+                    p.col > 1)
+                    p.col--;
             }
             return p;
         }
@@ -957,7 +964,7 @@ bool sg_load_buffer(sg_arena *a, const char *path, const char *buf, size_t len,
         return false;
     fy_diag_set_collect_errors(fyd, true);
     struct fy_parse_cfg cfg = {0};
-    cfg.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2;
+    cfg.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_DISABLE_ACCELERATORS;
     cfg.diag = fyd;
     struct fy_parser *fyp = fy_parser_create(&cfg);
     bool ok = true;

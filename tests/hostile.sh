@@ -1,0 +1,55 @@
+#!/bin/sh
+# hostile.sh - hostile input gets a diagnostic and exit 1: never a crash,
+# a hang or an out-of-memory.
+. "$top_srcdir/tests/lib.sh"
+
+run() { # NAME FILE PATTERN
+    timeout 20 "$SIGMACC" check "$2" >"$TMP/out" 2>"$TMP/err"
+    s=$?
+    if [ $s -eq 1 ]; then ok; else ko "$1: exit $s (want 1)"; head -5 "$TMP/out" "$TMP/err" >&2; fi
+    expect_grep "$3" "$TMP/out" "$1:"
+}
+
+printf 'title: [unclosed\nlogsource: {\n' > "$TMP/invalid.yml"
+run "invalid YAML" "$TMP/invalid.yml" 'invalid.yml:[0-9]+:[0-9]+: error: invalid YAML'
+
+# A billion-laughs alias bomb.
+{
+    echo 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'
+    prev=a
+    for n in b c d e f g h i; do echo "$n: &$n [*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev]"; prev=$n; done
+    echo 'title: *i'
+} > "$TMP/bomb.yml"
+run "alias bomb" "$TMP/bomb.yml" 'bomb.yml:2:[0-9]+: error: YAML aliases are not supported'
+
+python3 -c "print('title: ' + '['*10000 + ']'*10000)" > "$TMP/deep.yml"
+run "10,000-deep nesting" "$TMP/deep.yml" 'deep.yml:1:[0-9]+: error'
+python3 -c "print('title: t\ndetection:\n' + ''.join('  '*i + 'k%d:\n' % i for i in range(1, 3000)))" > "$TMP/deepmap.yml"
+run "3,000-deep block maps" "$TMP/deepmap.yml" 'deepmap.yml:[0-9]+:[0-9]+: error'
+
+# A 100 MB scalar: refused by the file-size limit before parsing.
+head -c 100000000 /dev/zero | tr '\0' 'x' | sed 's/^/title: /' > "$TMP/huge.yml"
+run "100 MB scalar" "$TMP/huge.yml" 'huge.yml:1:1: error: file is over the limit'
+
+printf 'title: caf\351\nlogsource: {product: x}\n' > "$TMP/latin1.yml"
+run "invalid UTF-8" "$TMP/latin1.yml" 'latin1.yml:1:11: error: invalid UTF-8'
+
+: > "$TMP/empty.yml"
+run "empty file" "$TMP/empty.yml" 'empty.yml:1:1: error: empty file'
+
+head -c 4096 /dev/urandom > "$TMP/binary.yml"
+printf '\000' >> "$TMP/binary.yml"
+run "binary file" "$TMP/binary.yml" 'binary.yml:[0-9]+:[0-9]+: error: (NUL byte|invalid UTF-8)'
+
+# A condition of 100,000 parentheses.
+python3 -c "print('title: t\nlogsource: {product: x}\ndetection:\n  s: {a: 1}\n  condition: ' + '('*100000 + 's' + ')'*100000)" > "$TMP/parens.yml"
+run "100,000 parentheses" "$TMP/parens.yml" 'parens.yml:5:[0-9]+: error: condition nested too deeply'
+
+# A windash bomb: expansion is bounded.
+printf 'title: t\nlogsource: {product: x}\ndetection:\n  s:\n    a|windash: " -a -b -c -d -e -f -g -h -i -j"\n  condition: s\n' > "$TMP/windash.yml"
+run "windash expansion" "$TMP/windash.yml" 'windash.yml:5:[0-9]+: error: .*more than'
+
+# A legacy rule collection.
+printf 'action: global\ntitle: t\n---\nlogsource: {product: x}\ndetection: {s: {a: 1}, condition: s}\n' > "$TMP/legacy.yml"
+run "legacy collection" "$TMP/legacy.yml" 'legacy.yml:1:1: error: unsupported legacy rule collection'
+finish
