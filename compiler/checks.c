@@ -739,7 +739,12 @@ typedef struct use_state {
     bool *used;
     size_t nused;
     name_ix *sorted; /* may be NULL (allocation failed): linear lookups */
+    size_t budget;   /* pattern matches left; 0 = gave up (hostile input) */
 } use_state;
+
+/* `1 of P` against every identifier is patterns x identifiers: enough for
+ * any real rule, bounded for a hostile one (which then gets no finding). */
+#define MATCH_BUDGET (1u << 24)
 
 static void mark(use_state *u, size_t i)
 {
@@ -769,7 +774,10 @@ static void mark_ref(use_state *u, const sg_cond *c)
         return;
     }
     /* 1 of / all of: `them` (all but _names) or a pattern */
-    for (size_t i = 0; i < r->nsearches; i++) {
+    for (size_t i = 0; i < r->nsearches && u->budget; i++) {
+        if (u->used[i])
+            continue;
+        u->budget--;
         const char *n = r->searches[i].name;
         if (c->name ? sg_pattern_match(c->name, n) : n[0] != '_')
             mark(u, i);
@@ -787,7 +795,7 @@ static bool collect_refs(use_state *u)
     for (size_t k = 0; k < r->nconditions; k++) {
         if (r->conditions[k])
             stack[n++] = r->conditions[k];
-        while (n > 0 && u->nused < r->nsearches) {
+        while (n > 0 && u->nused < r->nsearches && u->budget) {
             const sg_cond *c = stack[--n];
             switch (c->kind) {
             case SG_C_AND:
@@ -825,7 +833,7 @@ static void lint_unused(const ctx *c)
     const sg_rule *r = c->r;
     if (r->nsearches == 0 || r->nconditions == 0)
         return;
-    use_state u = {r, sg_calloc(r->nsearches, sizeof(bool)), 0, NULL};
+    use_state u = {r, sg_calloc(r->nsearches, sizeof(bool)), 0, NULL, MATCH_BUDGET};
     if (!u.used) {
         c->d->oom = true;
         return;
@@ -838,7 +846,7 @@ static void lint_unused(const ctx *c)
     }
     if (!collect_refs(&u)) {
         c->d->oom = true;
-    } else {
+    } else if (u.budget) {
         char b[SHOW_SIZE];
         for (size_t i = 0; i < r->nsearches; i++)
             if (!u.used[i])

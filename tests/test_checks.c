@@ -566,6 +566,30 @@ static void test_other_kinds(void)
     unload(&l);
 }
 
+/* Many identifiers: one pattern covers all but one. */
+static void test_unused_many(void)
+{
+    size_t size = 64 * 2100, o = 0;
+    char *yaml = malloc(size);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(yaml);
+    o += (size_t)snprintf(yaml + o, size - o, "title: t\nlogsource:\n  product: x\ndetection:\n");
+    for (int i = 0; i < 2000; i++)
+        o += (size_t)snprintf(yaml + o, size - o, "  sel%d:\n    F%d: %d\n", i, i, i);
+    snprintf(yaml + o, size - o, "  other:\n    G: 1\n  condition: 1 of sel*\n");
+    loaded l = {0};
+    CU_ASSERT_FATAL(load(&l, "many.yml", yaml));
+    CU_ASSERT_EQUAL_FATAL(l.n, 1);
+    sg_diags d;
+    sg_diags_init(&d);
+    sg_check_rule(l.rules[0], NULL, &d);
+    CU_ASSERT_EQUAL(count_check(&d, "unused-identifier"), 1);
+    const sg_diag *g = first_of(&d, "unused-identifier");
+    CU_ASSERT(g && g->line == 4 + 2 * 2000 + 1 && g->col == 3 && strstr(g->message, "'other'"));
+    sg_diags_free(&d);
+    unload(&l);
+    free(yaml);
+}
+
 /* ---- checks across files ---------------------------------------------------------- */
 
 static void test_duplicates(void)
@@ -912,6 +936,7 @@ void test_checks_register(void)
         CU_add_test(s, "title and description lengths", test_lengths);
         CU_add_test(s, "legacy and broken rules", test_legacy_and_broken);
         CU_add_test(s, "correlation documents", test_other_kinds);
+        CU_add_test(s, "unused identifiers over 2000 searches", test_unused_many);
         CU_add_test(s, "duplicates", test_duplicates);
         CU_add_test(s, "duplicates over 4000 rules", test_duplicates_many);
     }
