@@ -785,6 +785,61 @@ static void read_detection(loader *L, sg_rule *r, struct fy_node *key, struct fy
     }
 }
 
+/* ---- duplicate keys ------------------------------------------------------------ */
+
+/* libfyaml's own duplicate-key check compares every pair of keys (12 s on
+ * a map of 20,000 keys), so it is off and this hashes the keys instead. */
+static uint64_t key_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static void check_dup_keys(loader *L, struct fy_node *n, int depth)
+{
+    if (!n || depth > MAX_YDEPTH || fy_node_is_alias(n) || fy_node_is_scalar(n))
+        return;
+    void *it = NULL;
+    if (fy_node_is_sequence(n)) {
+        struct fy_node *c;
+        while ((c = fy_node_sequence_iterate(n, &it)))
+            check_dup_keys(L, c, depth + 1);
+        return;
+    }
+    size_t cnt = (size_t)fy_node_mapping_item_count(n), cap = 16;
+    while (cap < cnt * 2)
+        cap *= 2;
+    struct slot {
+        const char *s;
+        size_t len;
+    } *tab = sg_arena_alloc(L->a, cap * sizeof *tab);
+    if (!tab) {
+        L->oom = true;
+        return;
+    }
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(n, &it))) {
+        struct fy_node *k = fy_node_pair_key(pr);
+        check_dup_keys(L, fy_node_pair_value(pr), depth + 1);
+        if (!k || !fy_node_is_scalar(k))
+            continue;
+        size_t len;
+        const char *s = fy_node_get_scalar(k, &len);
+        if (!s)
+            continue;
+        size_t i = (size_t)key_hash(s, len) & (cap - 1);
+        while (tab[i].s && !(tab[i].len == len && memcmp(tab[i].s, s, len) == 0))
+            i = (i + 1) & (cap - 1);
+        if (tab[i].s)
+            SG_ERR(L->d, CHECK_YAML, node_pos(L, k), "invalid YAML: duplicate key '%.*s'",
+                   (int)(len > 64 ? 64 : len), s);
+        else
+            tab[i] = (struct slot){s, len};
+    }
+}
+
 /* ---- documents ---------------------------------------------------------------- */
 
 static sg_rule *read_document(loader *L, struct fy_document *doc, unsigned index, bool *legacy)
@@ -804,6 +859,10 @@ static sg_rule *read_document(loader *L, struct fy_document *doc, unsigned index
         return r;
     }
     r->pos = node_pos(L, root);
+    size_t errs = L->d->nerrors;
+    check_dup_keys(L, root, 0);
+    if (L->d->nerrors > errs)
+        r->broken = true;
     if (refuse_alias(L, root) || !fy_node_is_mapping(root)) {
         SG_ERR(L->d, CHECK_SCHEMA, r->pos, "a Sigma rule is a YAML map, not %s", ytype_name(root));
         r->broken = true;
@@ -964,7 +1023,8 @@ bool sg_load_buffer(sg_arena *a, const char *path, const char *buf, size_t len,
         return false;
     fy_diag_set_collect_errors(fyd, true);
     struct fy_parse_cfg cfg = {0};
-    cfg.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_DISABLE_ACCELERATORS;
+    cfg.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_DISABLE_ACCELERATORS |
+                FYPCF_ALLOW_DUPLICATE_KEYS;
     cfg.diag = fyd;
     struct fy_parser *fyp = fy_parser_create(&cfg);
     bool ok = true;

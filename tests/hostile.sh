@@ -49,6 +49,13 @@ run "100,000 parentheses" "$TMP/parens.yml" 'parens.yml:5:[0-9]+: error: conditi
 printf 'title: t\nlogsource: {product: x}\ndetection:\n  s:\n    a|windash: " -a -b -c -d -e -f -g -h -i -j"\n  condition: s\n' > "$TMP/windash.yml"
 run "windash expansion" "$TMP/windash.yml" 'windash.yml:5:[0-9]+: error: .*more than'
 
+# 20,000 search identifiers and a duplicate key among them: linear, not quadratic.
+python3 -c "
+print('title: t\nlogsource: {product: x}\ndetection:')
+for i in range(20000): print('  s%d: {a: %d}' % (i, i))
+print('  s7: {a: 1}\n  condition: 1 of s*')" > "$TMP/wide.yml"
+run "20,000 identifiers" "$TMP/wide.yml" "wide.yml:20004:3: error: invalid YAML: duplicate key 's7'"
+
 # A legacy rule collection.
 printf 'action: global\ntitle: t\n---\nlogsource: {product: x}\ndetection: {s: {a: 1}, condition: s}\n' > "$TMP/legacy.yml"
 run "legacy collection" "$TMP/legacy.yml" 'legacy.yml:1:1: error: unsupported legacy rule collection'
