@@ -861,7 +861,8 @@ static sg_rule *read_document(loader *L, struct fy_document *doc, unsigned index
     r->pos = node_pos(L, root);
     size_t errs = L->d->nerrors;
     check_dup_keys(L, root, 0);
-    if (L->d->nerrors > errs)
+    bool had_dups = L->d->nerrors > errs;
+    if (had_dups)
         r->broken = true;
     if (refuse_alias(L, root) || !fy_node_is_mapping(root)) {
         SG_ERR(L->d, CHECK_SCHEMA, r->pos, "a Sigma rule is a YAML map, not %s", ytype_name(root));
@@ -888,6 +889,18 @@ static sg_rule *read_document(loader *L, struct fy_document *doc, unsigned index
             L->oom = true;
             return r;
         }
+        /* A duplicate key was reported by check_dup_keys; reading it again
+         * would append to what the first one filled in. */
+        bool again = false;
+        void *it2 = NULL;
+        struct fy_node_pair *p2;
+        while (had_dups && !again && (p2 = fy_node_mapping_iterate(root, &it2)) && p2 != pr) {
+            struct fy_node *k2 = fy_node_pair_key(p2);
+            const char *s2 = k2 && fy_node_is_scalar(k2) ? fy_node_get_scalar0(k2) : NULL;
+            again = s2 && !strcmp(s2, ks);
+        }
+        if (again)
+            continue;
 #define STR(name, field) else if (!strcmp(ks, name)) read_str(L, k, v, name, &r->field)
 #define LIST(name, field, sc) else if (!strcmp(ks, name)) read_strlist(L, k, v, name, sc, &r->field)
         if (!strcmp(ks, "action")) {

@@ -59,4 +59,11 @@ run "20,000 identifiers" "$TMP/wide.yml" "wide.yml:20004:3: error: invalid YAML:
 # A legacy rule collection.
 printf 'action: global\ntitle: t\n---\nlogsource: {product: x}\ndetection: {s: {a: 1}, condition: s}\n' > "$TMP/legacy.yml"
 run "legacy collection" "$TMP/legacy.yml" 'legacy.yml:1:1: error: unsupported legacy rule collection'
+# Fuzzer findings stay fixed: each must give a clean result, never a crash.
+for f in "$top_srcdir"/tests/data/regress/*; do
+    [ -f "$f" ] || continue
+    timeout 20 "$SIGMACC" check -q "$f" >"$TMP/out" 2>&1
+    s=$?
+    if [ $s -le 1 ]; then ok; else ko "regression $(basename "$f"): exit $s"; head -5 "$TMP/out" >&2; fi
+done
 finish
