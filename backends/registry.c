@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
+extern const sg_backend sg_backend_spl;
 extern const sg_backend sg_backend_ir;
 
 
 static const sg_backend *const backends[] = {
+    &sg_backend_spl,
 
     &sg_backend_ir,
 };

@@ -175,6 +175,7 @@ static int load_paths(sigma_compiler *c, const common_opts *o)
 typedef struct compile_ctx {
     const char *target;
     int json;
+    int conf; /* --format savedsearches: the stanza carries its own # header */
     output *out;    /* single output (stdout or -o FILE) */
     const char *dir; /* -o DIR/: one file per rule */
     size_t ok, failed;
@@ -207,7 +208,8 @@ static int on_result(void *user, const sigma_result *r)
         }
         o = &file_out;
     }
-    output_rule_header(o, x->target, r);
+    if (!x->conf)
+        output_rule_header(o, x->target, r);
     output_printf(o, "%s\n", text);
     const char *ex = sigma_result_explain(r);
     if (ex)
@@ -279,6 +281,7 @@ static int cmd_compile(int argc, char **argv)
         goto out;
     }
     x.json = !strcmp(format, "json");
+    x.conf = !strcmp(format, "savedsearches");
     if (sigma_compiler_set_option(c, "format", format) != SIGMA_OK)
         goto out;
     int lr = load_paths(c, &o);
