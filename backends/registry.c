@@ -7,12 +7,14 @@
 
 extern const sg_backend sg_backend_spl;
 extern const sg_backend sg_backend_ir;
+extern const sg_backend sg_backend_kql;
 
 
 static const sg_backend *const backends[] = {
     &sg_backend_spl,
 
     &sg_backend_ir,
+    &sg_backend_kql,
 };
 
 size_t sg_backend_count(void)
