@@ -69,6 +69,10 @@ static const sg_check_info catalogue[] = {
     {"custom-attribute", W, "a top-level key Sigma does not define (--strict)"},
     {"empty-value", W, "'' with contains/startswith/endswith matches every value"},
     {"falsepositive-length", W, "a falsepositives item is shorter than 2 characters"},
+    /* correlation and filter documents (correlation.c, filter.c, corrset.c) */
+    {"correlation-lint", W, "a correlation that is valid but likely not what was meant"},
+    {"filter-reference", W, "a filter names a rule that is not loaded"},
+    {"filter-logsource", W, "a filter names a rule of a log source it does not cover"},
 };
 
 #undef E

@@ -5,6 +5,7 @@
  * target cannot express it) is reported through its result and the
  * compiler's diagnostics; the other rules still compile. */
 #include "backend.h"
+#include "correlation.h"
 #include "driver.h"
 #include "ir.h"
 #include "pipeline.h"
@@ -251,6 +252,10 @@ sigma_status sigma_compiler_compile(sigma_compiler *c, const char *target, sigma
         if (sg_pipeline_allows(c->pipelines[i], b->name))
             pl[npl++] = c->pipelines[i];
     sg_pipelines_sort(pl, npl);
+    /* filters (correlation.h): resolved once, merged into each rule below */
+    const sg_corrset *cs = sg_compiler_corrset(c);
+    if (!cs)
+        return SIGMA_ENOMEM;
 
     sigma_status st = SIGMA_OK;
     bool any_failed = false;
@@ -261,6 +266,11 @@ sigma_status sigma_compiler_compile(sigma_compiler *c, const char *target, sigma
         const sg_rule *rule = c->rules[i];
         if (rule->legacy)
             continue; /* reported once by the loader */
+        if (rule->kind == SG_DOC_FILTER) { /* merged into its rules (sg_filter_apply) */
+            const sg_filter *f = sg_corrset_filter(cs, rule);
+            any_failed |= !f || f->broken; /* its errors are in c->diags */
+            continue;
+        }
         sg_arena *a = sg_arena_create();
         sg_diags d;
         sg_diags_init(&d);
@@ -280,6 +290,11 @@ sigma_status sigma_compiler_compile(sigma_compiler *c, const char *target, sigma
         } else if (!rule->broken) {
             ir_rule *ir = ir_build_rule(a, rule, &d);
             res.ir = ir;
+            /* filters before pipelines, so their fields are mapped too */
+            if (ir && !sg_filter_apply(a, cs, ir, &d)) {
+                st = SIGMA_ENOMEM;
+                goto next;
+            }
             if (ir && !sg_pipelines_apply(a, pl, npl, ir, b->name, &d)) {
                 st = SIGMA_ENOMEM;
                 goto next;

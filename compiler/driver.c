@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "driver.h"
+#include "correlation.h"
 #include "diag_print.h"
 #include "ir.h"
 #include "xalloc.h"
@@ -189,6 +190,7 @@ static sigma_status load_text(sigma_compiler *c, const char *path, const char *t
     if (!interned)
         return SIGMA_ENOMEM;
     size_t before = c->diags.nerrors;
+    c->corrset = NULL; /* new rules: resolve correlations and filters again */
     if (!sg_load_buffer(c->arena, interned, text, len, &c->limits, &c->diags, &c->rules,
                         &c->nrules, &c->caprules))
         return SIGMA_ENOMEM;
@@ -317,9 +319,18 @@ sigma_status sigma_compiler_check(sigma_compiler *c)
         (void)ir_build_rule(c->arena, c->rules[i], &c->diags);
     }
     sg_check_set(c->rules, c->nrules, &c->check_opts, &c->diags);
+    if (!sg_compiler_corrset(c)) /* correlation and filter checks */
+        return SIGMA_ENOMEM;
     if (c->diags.oom)
         return SIGMA_ENOMEM;
     return c->diags.nerrors ? SIGMA_ERULE : SIGMA_OK;
+}
+
+struct sg_corrset *sg_compiler_corrset(sigma_compiler *c)
+{
+    if (!c->corrset)
+        c->corrset = sg_correlations_resolve(c->arena, c->rules, c->nrules, &c->diags);
+    return c->corrset;
 }
 
 /* ---- diagnostics ---------------------------------------------------------------- */

@@ -34,10 +34,18 @@ struct sigma_compiler {
     bool explain;
     bool skip_unsupported;
     unsigned long sid_base;
+
+    /* correlations and filters resolved over all rules (correlation.h),
+     * built on first use by sg_compiler_corrset; reset when rules load */
+    struct sg_corrset *corrset;
 };
 
 /* Read a whole file into a heap buffer (caller frees), bounded by `max`.
  * Reports problems as diagnostics at `path`. */
 sigma_status sg_read_file(const char *path, size_t max, char **buf, size_t *len, sg_diags *d);
+
+/* The correlation/filter set of the loaded rules, resolved (and its
+ * findings reported) once. NULL only on out-of-memory. */
+struct sg_corrset *sg_compiler_corrset(sigma_compiler *c);
 
 #endif
