@@ -1,0 +1,50 @@
+#!/bin/sh
+# rommonkit.sh - the ROMMONkit rule set (examples/rommonkit): the rules, the
+# correlation and the filter check clean; only the seed keeps its findings;
+# the filter is merged into the three rules it names.
+. "$top_srcdir/tests/lib.sh"
+K="$top_srcdir/examples/rommonkit"
+SET="$K/cisco_aaa_rommon_upgrade.yml $K/cisco_ios_boot_config_change.yml $K/cisco_ios_reload.yml
+     $K/rommon_upgrade_then_reload.yml $K/filter_rommon_change_windows.yml"
+
+# Every file of the set: no error, no warning, even with --strict.
+# shellcheck disable=SC2086
+expect_status 0 "$SIGMACC" check --strict $SET
+expect_grep '^5 rules checked: 0 errors, 0 warnings' "$TMP/err"
+if [ -s "$TMP/out" ]; then ko "findings in the set"; cat "$TMP/out" >&2; else ok; fi
+
+# The whole folder: the seed's three findings and nothing else. Other
+# engineers' files in the folder (the TFTP rule) must be clean too.
+expect_status 1 "$SIGMACC" check "$K"
+n=$(grep -c ': \(error\|warning\): ' "$TMP/out")
+if [ "$n" -eq 3 ]; then ok; else ko "want 3 findings in $K, got $n"; cat "$TMP/out" >&2; fi
+outside=$(grep -E ': (error|warning): ' "$TMP/out" | grep -vc '/seed/')
+if [ "$outside" -eq 0 ]; then ok; else ko "$outside findings outside the seed"; fi
+expect_grep 'seed/000_aa0adac53b677831.yml:9:7: error: .*\[date-format\]' "$TMP/out"
+
+# The correlation names rules of other files: alone, its references are unknown.
+expect_status 1 "$SIGMACC" check "$K/rommon_upgrade_then_reload.yml"
+expect_grep "rommon_upgrade_then_reload.yml:[0-9]+:11: error: 'cisco_aaa_rommon_upgrade' is not the id or name of any loaded rule \[correlation\]" "$TMP/out"
+
+# The filter is merged into each rule it names, after the rule's own condition.
+# shellcheck disable=SC2086
+"$SIGMACC" compile -t ir $SET >"$TMP/ir" 2>"$TMP/ir.err"
+for kw in 'upgrade rom-monitor' '%PARSER-5-CFGLOG_LOGGEDCMD' '%SYS-5-RELOAD'; do
+    expect_grep "^\(and \(contains \* \"$kw\"\).*\(not \(or \(contains \* \"\(192\.0\.2\.50\)\"\).*\(contains \* \"\\\\x09192\.0\.2\.50\\\\x09\"\).*\(contains \* \"User:svc-netcm  logged command:\"\)\)\)\)$" "$TMP/ir" "filter not merged into the '$kw' rule"
+done
+# the filter document itself has no output of its own
+expect_no_grep 'Approved Cisco Maintenance' "$TMP/ir"
+
+# Sample logs: plain text, one event per line, each starting with an
+# ISO-8601 time and the device name.
+for f in "$K"/logs/*.log; do
+    bad=$(grep -cvE '^20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]\+00:00[ 	]R[0-9]+[ 	]' "$f")
+    if [ "$bad" -eq 0 ]; then ok; else ko "$f: $bad lines without 'TIME DEVICE' at the start"; fi
+done
+# the attack: upgrade on R1, then reload of R1 within the hour; the benign
+# maintenance on R2 comes from the configuration-management host the filter names
+expect_grep '^2026-11-26T10:09:52\+00:00	R1	.*cmd=upgrade rom-monitor ' "$K/logs/aaa_accounting.log"
+expect_grep '^2026-11-26T10:14:41\+00:00 R1 .*%SYS-5-RELOAD: Reload requested by netadmin' "$K/logs/ios_syslog.log"
+expect_grep '^2026-11-26T02:06:44\+00:00	R2	svc-netcm	tty3	192\.0\.2\.50	stop	.*cmd=upgrade rom-monitor ' "$K/logs/aaa_accounting.log"
+expect_grep '^2026-11-26T02:10:03\+00:00 R2 .*%SYS-5-RELOAD: .*\(192\.0\.2\.50\)\.' "$K/logs/ios_syslog.log"
+finish
