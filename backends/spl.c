@@ -805,6 +805,22 @@ static sigma_status check_node(spl *S, const ir_node *n)
 
 /* ---- one query ---------------------------------------------------------------------------------- */
 
+/* A pipeline expression with a subsearch (`[…]`) found under n: Splunk
+ * expands subsearches in the search text, not inside an eval string. */
+static const ir_test *subsearch_expr(const ir_node *n)
+{
+    if (n->kind == IR_TEST)
+        return n->test->kind == IR_T_EXPR && n->test->expr && strchr(n->test->expr, '[')
+                   ? n->test
+                   : NULL;
+    for (size_t i = 0; i < n->nkids; i++) {
+        const ir_test *t = subsearch_expr(n->kids[i]);
+        if (t)
+            return t;
+    }
+    return NULL;
+}
+
 static bool regex_command_ok(const ir_node *n)
 {
     return n->kind == IR_TEST && n->test->kind == IR_T_REGEX &&
@@ -839,6 +855,13 @@ static sigma_status emit_query(spl *S, sg_strbuf *o)
         if (is_search(conj[i])) {
             srch[ns++] = conj[i];
         } else if (!regex_command_ok(conj[i])) {
+            const ir_test *x = subsearch_expr(conj[i]);
+            if (x)
+                return sg_unsupported(S->d, S->r, x->pos, TARGET,
+                                      "the pipeline's query expression '%s' holds a subsearch, "
+                                      "which cannot be checked inside where (it is ORed or "
+                                      "negated with tests search cannot express)",
+                                      x->expr);
             ir_node *p = fold(S, prefilter(S, conj[i], true));
             if (S->oom)
                 return SIGMA_ENOMEM;

@@ -143,7 +143,9 @@ bool spl_eval_field_ok(const char *f)
 
 void spl_search_field(sg_strbuf *o, const char *f)
 {
-    if (spl_plain_field(f))
+    /* an operator word would be read as the operator */
+    bool word = !strcmp(f, "AND") || !strcmp(f, "OR") || !strcmp(f, "NOT") || !strcmp(f, "IN");
+    if (spl_plain_field(f) && !word)
         sg_sb_puts(o, f);
     else
         spl_quote(o, f, strlen(f));

@@ -48,7 +48,7 @@ if "$LINT" "$TMP/utf8.spl" >"$TMP/lint.out" 2>&1; then ko "spl_lint missed bad U
 printf '``` t ```\na="x\ty"\n' >"$TMP/tab.spl"
 if "$LINT" "$TMP/tab.spl" >"$TMP/lint.out" 2>&1; then ko "spl_lint missed a raw tab"; else ok; fi
 # ... and a good one passes.
-printf '``` t ```\nImage="*\\\\cmd.exe" (a IN ("x", "y*") OR NOT b=*)\n| regex c="(?i)x\\\\d"\n| where match(_raw, "a") AND NOT (isnotnull(f) AND f==1) AND true()\n' >"$TMP/good.spl"
+printf '``` t ```\nImage="*\\\\cmd.exe" (a IN ("x", "y*") OR NOT b=*) ([| inputlookup u.csv | fields User])\n| regex c="(?i)x\\\\d"\n| where match(_raw, "a") AND NOT (isnotnull(f) AND f==1) AND true()\n' >"$TMP/good.spl"
 if "$LINT" "$TMP/good.spl" >"$TMP/lint.out" 2>&1; then ok; else ko "spl_lint rejects a good query"; cat "$TMP/lint.out" >&2; fi
 
 # 2. The golden SPL in the default format (no NAME.args) passes.
@@ -85,4 +85,17 @@ if "$LINT" "$TMP/corpus.spl" >"$TMP/lint.out" 2>"$TMP/lint.err"; then ok; else
     ko "spl_lint findings on the corpus: $(grep -c . "$TMP/lint.out")"; head -20 "$TMP/lint.out" >&2
 fi
 cat "$TMP/lint.err"
+
+# 4. savedsearches.conf for the corpus: one stanza per converted rule, and
+# every line a comment, a [stanza], a `key = value`, or the `| …` line a
+# ` \` continuation announced.
+"$SIGMACC" "$@" --format savedsearches "$SIGMA_CORPUS/rules" >"$TMP/corpus.conf" 2>/dev/null
+stanzas=$(grep -c '^\[' "$TMP/corpus.conf")
+if [ "$stanzas" -eq "${converted:-0}" ]; then ok; else ko "savedsearches: $stanzas stanzas for $converted rules"; fi
+if awk 'cont { if ($0 !~ /^\| /) { print NR ": continuation expected"; bad = 1 } }
+        !cont { if ($0 !~ /^(#.*|\[[^][]+\]|[A-Za-z_.]+ = .*|)$/) { print NR ": " $0; bad = 1 } }
+        { cont = ($0 ~ / \\$/) }
+        END { exit bad }' "$TMP/corpus.conf" >"$TMP/conf.bad"; then ok; else
+    ko "savedsearches: malformed lines"; head -5 "$TMP/conf.bad" >&2
+fi
 finish

@@ -8,7 +8,8 @@
  * strings and no raw control bytes, parentheses and brackets balanced,
  * `( )` empty only as a function call, AND/OR/NOT with operands on both
  * sides, IN followed by a non-empty comma list, a non-empty first search,
- * `|` followed only by `regex` (one FIELD="re") or a non-empty `where`, and
+ * `|` (outside a [subsearch]) followed only by `regex` (one FIELD="re") or
+ * a non-empty `where`, and
  * never `| search`; valid UTF-8 throughout. Prints FILE:LINE:COL: message per finding and
  * "spl_lint: Q queries, F findings" on stderr; exits 1 on any finding. */
 #include <stdbool.h>
@@ -238,9 +239,13 @@ static void check_query(lint *L, size_t b, size_t e)
     L->queries++;
     size_t start = 0;
     bool first = true;
+    int sub = 0; /* inside a [subsearch], whose pipes are its own */
     for (size_t i = 0; i <= L->nt; i++) {
-        if (i < L->nt && L->t[i].k != T_PIPE)
-            continue;
+        if (i < L->nt) {
+            sub += L->t[i].k == T_LB ? 1 : L->t[i].k == T_RB && sub ? -1 : 0;
+            if (L->t[i].k != T_PIPE || sub)
+                continue;
+        }
         size_t at = start < L->nt ? L->t[start].off : e;
         if (first) {
             if (i == start)

@@ -159,6 +159,9 @@ static void test_field_names(void)
     spl_search_field(&o, "Event Data");
     CU_ASSERT_STRING_EQUAL(sg_sb_str(&o), "\"Event Data\"");
     sg_sb_reset(&o);
+    spl_search_field(&o, "OR");
+    CU_ASSERT_STRING_EQUAL(sg_sb_str(&o), "\"OR\"");
+    sg_sb_reset(&o);
     spl_eval_field(&o, "auditType.category"); /* . is concatenation in eval */
     CU_ASSERT_STRING_EQUAL(sg_sb_str(&o), "'auditType.category'");
     sg_sb_reset(&o);
