@@ -24,15 +24,25 @@
 #include "spl_escape.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #define TARGET "spl"
+
+/* test -> "search can say it exactly", computed once per test: the
+ * classification is asked at every level and literals can be long. */
+typedef struct memo {
+    const ir_test *t;
+    bool search;
+} memo;
 
 typedef struct spl {
     const ir_rule *r;
     sg_arena *a;
     sg_diags *d;
     sg_strbuf re; /* scratch: regex text before it is quoted */
+    memo *memo;   /* open addressing, cap a power of two */
+    size_t nmemo, capmemo;
     bool oom;
 } spl;
 
@@ -123,7 +133,7 @@ static bool str_is_search(const ir_test *t)
     return true;
 }
 
-static bool test_is_search(const ir_test *t)
+static bool test_is_search_uncached(const ir_test *t)
 {
     switch (t->kind) {
     case IR_T_STR:
@@ -143,11 +153,42 @@ static bool test_is_search(const ir_test *t)
     return false;
 }
 
-static bool is_search(const ir_node *n)
+static size_t memo_slot(const memo *tab, size_t cap, const ir_test *t)
+{
+    size_t h = ((uintptr_t)t >> 4) * 0x9e3779b97f4a7c15u;
+    for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1))
+        if (!tab[i].t || tab[i].t == t)
+            return i;
+}
+
+static bool test_is_search(spl *S, const ir_test *t)
+{
+    if (S->nmemo * 2 >= S->capmemo) { /* grow (the old table stays in the arena) */
+        size_t cap = S->capmemo ? S->capmemo * 2 : 64;
+        memo *tab = sg_arena_alloc(S->a, cap * sizeof *tab);
+        if (!tab) {
+            S->oom = true;
+            return test_is_search_uncached(t);
+        }
+        for (size_t i = 0; i < S->capmemo; i++)
+            if (S->memo[i].t)
+                tab[memo_slot(tab, cap, S->memo[i].t)] = S->memo[i];
+        S->memo = tab;
+        S->capmemo = cap;
+    }
+    size_t i = memo_slot(S->memo, S->capmemo, t);
+    if (!S->memo[i].t) {
+        S->memo[i] = (memo){t, test_is_search_uncached(t)};
+        S->nmemo++;
+    }
+    return S->memo[i].search;
+}
+
+static bool is_search(spl *S, const ir_node *n)
 {
     switch (n->kind) {
     case IR_TEST:
-        return test_is_search(n->test);
+        return test_is_search(S, n->test);
     case IR_TRUE:
     case IR_FALSE:
         return false;
@@ -155,7 +196,7 @@ static bool is_search(const ir_node *n)
     case IR_OR:
     case IR_NOT:
         for (size_t i = 0; i < n->nkids; i++)
-            if (!is_search(n->kids[i]))
+            if (!is_search(S, n->kids[i]))
                 return false;
         return true;
     }
@@ -237,9 +278,9 @@ static void s_str_value(sg_strbuf *o, const ir_test *t)
     sg_sb_putc(o, '"');
 }
 
-static bool in_groupable(const ir_node *n)
+static bool in_groupable(spl *S, const ir_node *n)
 {
-    if (n->kind != IR_TEST || !test_is_search(n->test))
+    if (n->kind != IR_TEST || !test_is_search(S, n->test))
         return false;
     const ir_test *t = n->test;
     return t->kind == IR_T_STR || (t->kind == IR_T_NUM && t->op == IR_NUM_EQ);
@@ -258,12 +299,12 @@ static void in_value(sg_strbuf *o, const ir_test *t)
 static void s_node(spl *S, sg_strbuf *o, const ir_node *n, int parent);
 
 /* An OR that is one `field IN (…)` reads as one operand: no parentheses. */
-static bool single_in(const ir_node *n)
+static bool single_in(spl *S, const ir_node *n)
 {
-    if (n->kind != IR_OR || !in_groupable(n->kids[0]))
+    if (n->kind != IR_OR || !in_groupable(S, n->kids[0]))
         return false;
     for (size_t i = 1; i < n->nkids; i++)
-        if (!in_groupable(n->kids[i]) || strcmp(n->kids[i]->test->field, n->kids[0]->test->field))
+        if (!in_groupable(S, n->kids[i]) || strcmp(n->kids[i]->test->field, n->kids[0]->test->field))
             return false;
     return true;
 }
@@ -320,7 +361,7 @@ static void s_or(spl *S, sg_strbuf *o, const ir_node *n)
         return;
     }
     for (size_t i = 0; i < n->nkids; i++)
-        grp[i] = in_groupable(n->kids[i]);
+        grp[i] = in_groupable(S, n->kids[i]);
     bool first = true;
     for (size_t i = 0; i < n->nkids; i++) {
         const ir_node *k = n->kids[i];
@@ -374,7 +415,7 @@ static void s_node(spl *S, sg_strbuf *o, const ir_node *n, int parent)
     case IR_AND:
     case IR_OR: {
         /* search binds OR tighter than AND: parenthesize every mix */
-        bool par = parent != P_TOP && !single_in(n);
+        bool par = parent != P_TOP && !single_in(S, n);
         if (par)
             sg_sb_putc(o, '(');
         if (n->kind == IR_OR) {
@@ -710,7 +751,7 @@ static ir_node *loosen(spl *S, const ir_test *t)
  * only for events n holds for (!pos, under a NOT). Folded by the caller. */
 static ir_node *prefilter(spl *S, ir_node *n, bool pos)
 {
-    if (is_search(n))
+    if (is_search(S, n))
         return n;
     switch (n->kind) {
     case IR_TEST: {
@@ -852,7 +893,7 @@ static sigma_status emit_query(spl *S, sg_strbuf *o)
     if (!where)
         return SIGMA_ENOMEM;
     for (size_t i = 0; i < n; i++) {
-        if (is_search(conj[i])) {
+        if (is_search(S, conj[i])) {
             srch[ns++] = conj[i];
         } else if (!regex_command_ok(conj[i])) {
             const ir_test *x = subsearch_expr(conj[i]);
@@ -881,7 +922,7 @@ static sigma_status emit_query(spl *S, sg_strbuf *o)
     }
     /* | regex F="…" for each top-level regex */
     for (size_t i = 0; i < n; i++) {
-        if (where[i] || is_search(conj[i]))
+        if (where[i] || is_search(S, conj[i]))
             continue;
         const ir_test *t = conj[i]->test;
         sg_sb_puts(o, "\n| regex ");
@@ -985,7 +1026,7 @@ static sigma_status emit_saved(spl *S, sg_strbuf *o)
 static sigma_status spl_emit(const ir_rule *r, const sg_target_opts *o, sg_arena *a,
                              sg_strbuf *out, sg_diags *d)
 {
-    spl S = {r, a, d, {0}, false};
+    spl S = {r, a, d, {0}, NULL, 0, 0, false};
     sg_sb_init(&S.re);
     bool saved = o && o->format && !strcmp(o->format, "savedsearches");
     sigma_status st = saved ? emit_saved(&S, out) : emit_query(&S, out);
