@@ -372,8 +372,10 @@ static const char *value_text(const sg_value *v)
     return v->str;
 }
 
+/* Collect the unmapped fields; the error goes to the first one written in
+ * the rule itself (a test added by a pipeline sits in the pipeline file). */
 static void strict_mapping(pl_ctx *c, const ir_node *n, const char ***miss, size_t *nmiss,
-                           size_t *cap, sg_pos *first)
+                           size_t *cap, sg_pos *first, bool *in_rule)
 {
     if (!n || c->oom)
         return;
@@ -381,16 +383,19 @@ static void strict_mapping(pl_ctx *c, const ir_node *n, const char ***miss, size
         const char *f = n->test->field;
         if (!f || pl_mapped_has(c, f))
             return;
+        const char *file = n->test->pos.file;
+        if (!*in_rule && file && c->r->path && !strcmp(file, c->r->path)) {
+            *first = n->test->pos;
+            *in_rule = true;
+        }
         for (size_t i = 0; i < *nmiss; i++)
             if (!strcmp((*miss)[i], f))
                 return;
-        if (*nmiss == 0)
-            *first = n->test->pos;
         push_str(c, miss, nmiss, cap, f);
         return;
     }
     for (size_t i = 0; i < n->nkids; i++)
-        strict_mapping(c, n->kids[i], miss, nmiss, cap, first);
+        strict_mapping(c, n->kids[i], miss, nmiss, cap, first, in_rule);
 }
 
 static void strict_failure(pl_ctx *c)
@@ -398,7 +403,8 @@ static void strict_failure(pl_ctx *c)
     const char **miss = NULL;
     size_t n = 0, cap = 0;
     sg_pos first = pl_rule_pos(c);
-    strict_mapping(c, c->r->expr, &miss, &n, &cap, &first);
+    bool in_rule = false;
+    strict_mapping(c, c->r->expr, &miss, &n, &cap, &first, &in_rule);
     if (c->oom)
         return;
     if (!n) {

@@ -597,6 +597,11 @@ static void test_detection_item_conditions(void)
           "transformations:\n  - type: field_name_suffix\n    suffix: _n\n"
           "    detection_item_conditions:\n      - type: is_null\n        cond: any\n",
           "(and (eq A \"abc\") (contains B \"abc\") (null C_n) (or (eq D \"abd\") (eq D \"xyz\")))");
+    check(WIN, body, "sel",
+          "transformations:\n  - type: field_name_suffix\n    suffix: _v\n"
+          "    detection_item_conditions:\n      - type: match_value\n        value: xyz\n"
+          "        cond: any\n",
+          "(and (eq A \"abc\") (contains B \"abc\") (null C) (or (eq D_v \"abd\") (eq D_v \"xyz\")))");
     /* a processing state seen from a detection item */
     check(WIN, "    sel:\n        A: x\n", "sel",
           "transformations:\n  - type: set_state\n    key: k\n    val: 1\n"
@@ -650,6 +655,13 @@ static void test_field_name_conditions(void)
           "      - {type: include_fields, fields: [User]}\n"
           "      - {type: include_fields, fields: [Image]}\n",
           "(and (eq p.Image \"x\") (eq ParentImage \"y\") (eq p.User \"z\"))");
+    check(WIN, body, "sel",
+          "transformations:\n  - type: set_state\n    key: mode\n    val: on\n"
+          "  - type: field_name_prefix\n    prefix: s.\n    field_name_conditions:\n"
+          "      - {type: processing_state, key: mode, val: 'on'}\n"
+          "  - type: field_name_prefix\n    prefix: never.\n    field_name_conditions:\n"
+          "      - {type: processing_state, key: mode, val: 'off'}\n",
+          "(and (eq s.Image \"x\") (eq s.ParentImage \"y\") (eq s.User \"z\"))");
 }
 
 /* ---- ordering, explain, backends ----------------------------------------------------- */
