@@ -161,7 +161,14 @@ pl_tmpl *pl_tmpl_parse(sg_arena *a, const pl_re *re, const char *s, size_t len, 
         }
         char e = s[++i];
         int group = -1;
-        if (e >= '0' && e <= '9') {
+        if (e == '0') { /* Python: \0 is an octal escape, not group 0 */
+            unsigned v = 0;
+            for (int k = 0; k < 2 && i + 1 < len && s[i + 1] >= '0' && s[i + 1] <= '7'; k++)
+                v = v * 8 + (unsigned)(s[++i] - '0');
+            lit[lj++] = (char)v;
+            continue;
+        }
+        if (e >= '1' && e <= '9') {
             group = e - '0';
             if (i + 1 < len && s[i + 1] >= '0' && s[i + 1] <= '9')
                 group = group * 10 + (s[++i] - '0');

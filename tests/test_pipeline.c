@@ -274,6 +274,14 @@ static void test_replace_string(void)
           "transformations:\n  - type: replace_string\n    regex: '[*xy]'\n    replacement: Z\n"
           "    skip_special: true\n",
           "(eq A \"Z<*>Z\")");
+    /* Python's re.sub: empty matches, named groups, \0 is a NUL byte */
+    check(WIN, "    sel:\n        A: abxd\n", "sel",
+          "transformations:\n  - type: replace_string\n    regex: 'x*'\n    replacement: '-'\n",
+          "(eq A \"-a-b--d-\")");
+    check(WIN, "    sel:\n        A: 'user@corp'\n", "sel",
+          "transformations:\n  - type: replace_string\n    regex: '(?P<u>\\w+)@(?P<d>\\w+)'\n"
+          "    replacement: '\\g<d>\\\\\\g<u>\\0'\n",
+          "(eq A \"corp\\\\user\\x00\")");
     /* numbers are rewritten in their text and become strings */
     check(WIN, "    sel:\n        EventID: 4688\n", "sel",
           "transformations:\n  - type: replace_string\n    regex: '^4'\n    replacement: '5'\n",
