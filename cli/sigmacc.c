@@ -8,6 +8,7 @@
  * Exit status: 0 no errors, 1 errors in the rules, 2 usage or I/O errors. */
 #include "sigmacc.h"
 
+#include "cmd_match.h"
 #include "output.h"
 
 #include <errno.h>
@@ -24,6 +25,8 @@ static void usage(FILE *f)
     fputs("usage: sigmacc check [--format text|json|sarif] [--strict] [-W no-CHECK]... PATH...\n"
           "       sigmacc compile -t TARGET [-p PIPELINE]... [-o FILE|DIR/] [--format F]\n"
           "                       [--explain] [--skip-unsupported] [--sid-base N] PATH...|-\n"
+          "       sigmacc match -r RULES... [-p PIPELINE]... [--input json|lines] [-j N]\n"
+          "                     [--format text|json] [--stats] [FILES...|-]\n"
           "       sigmacc list checks|targets|pipelines\n"
           "       sigmacc version\n",
           f);
@@ -366,6 +369,8 @@ int main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "compile"))
         return cmd_compile(argc - 1, argv + 1);
+    if (!strcmp(cmd, "match"))
+        return cmd_match(argc - 1, argv + 1);
     if (!strcmp(cmd, "list"))
         return cmd_list(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

@@ -10,7 +10,10 @@
 #define SIGMACC_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include "sigma_runtime.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -129,6 +132,81 @@ const char *sigma_target_description(size_t i);
 /* Built-in pipelines (files in the pipelines data directory). */
 size_t sigma_builtin_pipeline_count(sigma_compiler *c);
 const char *sigma_builtin_pipeline_name(sigma_compiler *c, size_t i);
+
+/* ---- matching events (runtime/) ------------------------------------------------- */
+
+/* A ruleset is compiled once from a compiler's rules (through its
+ * pipelines, like a query target) and is then immutable: one ruleset can be
+ * shared by any number of threads, each with its own matcher. The value,
+ * accessor and callback types are in sigma_runtime.h, which the C code of
+ * `sigmacc compile -t c` uses too. */
+typedef struct sigma_ruleset sigma_ruleset;
+typedef struct sigma_matcher sigma_matcher;
+
+/* Build a ruleset from every rule loaded in c. Rules that cannot be
+ * matched (errors, pipeline failures, correlation rules) are reported in
+ * c's diagnostics and left out: the result is SIGMA_ENOTSUP (or SIGMA_OK
+ * with the "skip-unsupported" option) and *out is still a usable ruleset.
+ * Other errors leave *out NULL. The ruleset does not refer to c: c may be
+ * destroyed first. */
+sigma_status sigma_ruleset_build(sigma_compiler *c, sigma_ruleset **out);
+void sigma_ruleset_destroy(sigma_ruleset *rs);
+size_t sigma_ruleset_rule_count(const sigma_ruleset *rs);
+/* Rule i (0 <= i < count), or NULL. Lives as long as the ruleset. */
+const sigma_rule_info *sigma_ruleset_rule(const sigma_ruleset *rs, size_t i);
+/* The field names the rules read (after pipelines); NULL for the slot of
+ * keywords (tests without a field). */
+size_t sigma_ruleset_field_count(const sigma_ruleset *rs);
+const char *sigma_ruleset_field(const sigma_ruleset *rs, size_t i);
+/* A summary of the compiled form (dispatch, prefilter sizes), for humans. */
+void sigma_ruleset_describe(const sigma_ruleset *rs, FILE *f);
+
+/* Per-thread matching state over a ruleset (which must outlive it). */
+sigma_status sigma_matcher_create(const sigma_ruleset *rs, sigma_matcher **out);
+void sigma_matcher_destroy(sigma_matcher *m);
+/* "stats" "1": count hits, evaluations and time per rule;
+ * "parse-only" "1": read events but match nothing (to measure readers). */
+sigma_status sigma_matcher_set_option(sigma_matcher *m, const char *name, const char *value);
+
+/* Match one event read through `acc`: fn is called for each matching
+ * rule, in rule order. Allocates nothing once warmed up. */
+sigma_status sigma_matcher_match(sigma_matcher *m, const sigma_accessor *acc, void *event,
+                                 sigma_match_fn fn, void *user);
+
+/* The built-in readers. JSON: a stream of JSON values (one per line,
+ * concatenated pretty-printed objects, or arrays of objects); a field name
+ * is a dotted path ("Event.System.EventID"). LINES: one event per text
+ * line, which keywords and the `_raw` field match. */
+typedef enum sigma_input { SIGMA_INPUT_JSON, SIGMA_INPUT_LINES } sigma_input;
+
+/* Length of the longest prefix of buf made of whole events, so a stream
+ * can be cut into chunks that parse exactly as the whole would (0: no
+ * boundary yet; at end of input the rest is the last chunk). */
+size_t sigma_input_split(sigma_input kind, const char *buf, size_t len);
+
+/* event: 0-based index in the scanned buffer; line: 1-based line of the
+ * event's first byte in it; raw/len: the event's text. Non-zero from
+ * on_match stops the scan. */
+typedef int (*sigma_scan_match_fn)(void *user, size_t event, size_t line, const char *raw,
+                                   size_t len, const sigma_rule_info *rule);
+/* A bad event (invalid JSON, too deep, not an object...): it is skipped. */
+typedef void (*sigma_scan_error_fn)(void *user, size_t event, size_t line, const char *message);
+
+/* Match every event of buf[0..len). `readable` is how many bytes from buf
+ * may be read (>= len; the JSON reader reads up to 64 bytes ahead, and
+ * copies an event when there is less room). *nevents and *nmatches (may be
+ * NULL) get the counts. SIGMA_ENOTSUP: JSON support was not built in. */
+sigma_status sigma_matcher_scan(sigma_matcher *m, sigma_input kind, const char *buf, size_t len,
+                                size_t readable, sigma_scan_match_fn on_match,
+                                sigma_scan_error_fn on_error, void *user, size_t *nevents,
+                                size_t *nmatches);
+
+/* --stats counters for rule i of the ruleset. */
+sigma_status sigma_matcher_rule_stats(const sigma_matcher *m, size_t rule, uint64_t *hits,
+                                      uint64_t *evals, uint64_t *nanoseconds);
+/* Events seen so far, and rule evaluations the prefilter let through. */
+uint64_t sigma_matcher_event_count(const sigma_matcher *m);
+uint64_t sigma_matcher_eval_count(const sigma_matcher *m);
 
 /* ---- checks catalogue ---------------------------------------------------------- */
 

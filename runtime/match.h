@@ -1,0 +1,49 @@
+/* match.h - the matcher's interface for readers inside the library.
+ *
+ * A reader that can walk its events faster than field-by-field lookups
+ * (the JSON reader fills every field the ruleset needs in one pass) puts
+ * values straight into the matcher's slots, then asks it to match:
+ *
+ *     sg_matcher_begin(m);
+ *     sg_matcher_add(m, slot, &value);   ... for each field it found
+ *     sg_matcher_finish(m, each, ctx, on_match, user);
+ *
+ * Values must stay valid until sg_matcher_finish returns. A slot never
+ * added is absent. Slots are those of sigma_ruleset_field(). */
+#ifndef SG_MATCH_H
+#define SG_MATCH_H
+
+#include "sigmacc.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Every string value of the current event, for keywords (see
+ * sigma_accessor.each). */
+typedef int (*sg_each_fn)(void *ctx, int (*fn)(void *c, const sigma_value *v), void *c);
+
+void sg_matcher_begin(sigma_matcher *m);
+/* false on out-of-memory (the event is then matched with what it has). */
+bool sg_matcher_add(sigma_matcher *m, uint32_t slot, const sigma_value *v);
+sigma_status sg_matcher_finish(sigma_matcher *m, sg_each_fn each, void *each_ctx,
+                               sigma_match_fn fn, void *user);
+
+/* A reader the matcher owns (created by the scan layer on first use). */
+void *sg_matcher_reader(sigma_matcher *m);
+void sg_matcher_set_reader(sigma_matcher *m, void *reader, void (*free_fn)(void *));
+const sigma_ruleset *sg_matcher_ruleset(const sigma_matcher *m);
+bool sg_matcher_parse_only(const sigma_matcher *m);
+
+/* The ruleset's keyword and `_raw` slots (UINT32_MAX when unused). */
+uint32_t sg_ruleset_raw_slot(const sigma_ruleset *rs);
+/* True when matching needs keyword values for some event. */
+bool sg_ruleset_has_keywords(const sigma_ruleset *rs);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

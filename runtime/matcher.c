@@ -1,0 +1,776 @@
+/* matcher.c - per-thread matching state and rule evaluation (see rs.h).
+ *
+ * Per event: field values land in slots (from a reader, or lazily through
+ * the caller's accessor), dispatch picks the groups, the group automata
+ * mark rules whose atoms occur, and only marked rules are evaluated.
+ * Generation counters make "clear all per-event state" O(1). */
+#define _GNU_SOURCE /* memmem */
+#include "fold.h"
+#include "match.h"
+#include "rs.h"
+#include "values.h"
+#include "xalloc.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define NO_VAL UINT32_MAX
+#define MAX_VALUES_PER_SLOT 4096
+#define SCRATCH_BLOCK (64u * 1024u)
+
+typedef struct mval {
+    sigma_value v;
+    const char *text; /* what string tests see (NULL: not a scalar) */
+    const char *fold; /* folded text, computed on first use */
+    uint32_t tlen, flen;
+    uint32_t next;
+} mval;
+
+typedef struct block {
+    struct block *next;
+    size_t cap, used;
+    char data[];
+} block;
+
+struct sigma_matcher {
+    const sigma_ruleset *rs;
+    uint32_t gen;
+    uint32_t *slot_gen, *slot_first, *slot_last;
+    mval *vals;
+    size_t nvals, capvals;
+    block *blocks; /* scratch for folded and formatted text */
+
+    uint32_t *pat_gen;
+    uint32_t *group_gen;
+    uint64_t *mark;
+    size_t nw, mark_lo, mark_hi;
+
+    /* the event source */
+    const sigma_accessor *acc;
+    void *event;
+    bool prefilled;
+    sg_each_fn each;
+    void *each_ctx;
+
+    pcre2_match_data *md;
+    pcre2_match_context *mctx;
+    pcre2_jit_stack *jit;
+
+    void *reader;
+    void (*reader_free)(void *);
+
+    bool stats, parse_only, oom;
+    uint64_t *hits, *evals, *ns;
+    uint64_t events, evaluated;
+};
+
+/* ---- scratch ---------------------------------------------------------------------- */
+
+static char *scratch(sigma_matcher *m, size_t n)
+{
+    block *b = m->blocks;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > SCRATCH_BLOCK ? n : SCRATCH_BLOCK;
+        block *nb = sg_malloc(sizeof *nb + cap);
+        if (!nb) {
+            m->oom = true;
+            return NULL;
+        }
+        nb->cap = cap;
+        nb->used = 0;
+        nb->next = b;
+        m->blocks = b = nb;
+    }
+    char *p = b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+static void scratch_reset(sigma_matcher *m)
+{
+    /* keep the newest block, free the rest (a huge event should not pin
+     * memory for the whole run) */
+    block *b = m->blocks;
+    if (!b)
+        return;
+    block *rest = b->next;
+    b->next = NULL;
+    b->used = 0;
+    while (rest) {
+        block *n = rest->next;
+        sg_free(rest);
+        rest = n;
+    }
+    if (b->cap > 16 * SCRATCH_BLOCK) {
+        sg_free(b);
+        m->blocks = NULL;
+    }
+}
+
+/* ---- lifecycle ---------------------------------------------------------------------- */
+
+void sigma_matcher_destroy(sigma_matcher *m)
+{
+    if (!m)
+        return;
+    if (m->reader_free)
+        m->reader_free(m->reader);
+    sg_free(m->slot_gen);
+    sg_free(m->slot_first);
+    sg_free(m->slot_last);
+    sg_free(m->vals);
+    while (m->blocks) {
+        block *n = m->blocks->next;
+        sg_free(m->blocks);
+        m->blocks = n;
+    }
+    sg_free(m->pat_gen);
+    sg_free(m->group_gen);
+    sg_free(m->mark);
+    sg_free(m->hits);
+    sg_free(m->evals);
+    sg_free(m->ns);
+    pcre2_match_data_free(m->md);
+    pcre2_match_context_free(m->mctx);
+    pcre2_jit_stack_free(m->jit);
+    sg_free(m);
+}
+
+sigma_status sigma_matcher_create(const sigma_ruleset *rs, sigma_matcher **out)
+{
+    if (!rs || !out)
+        return SIGMA_EINVAL;
+    *out = NULL;
+    sigma_matcher *m = sg_calloc(1, sizeof *m);
+    if (!m)
+        return SIGMA_ENOMEM;
+    m->rs = rs;
+    size_t ns = rs->nslots ? rs->nslots : 1;
+    m->nw = (rs->nrules + 63) / 64 + 1;
+    m->slot_gen = sg_calloc(ns, sizeof *m->slot_gen);
+    m->slot_first = sg_calloc(ns, sizeof *m->slot_first);
+    m->slot_last = sg_calloc(ns, sizeof *m->slot_last);
+    m->pat_gen = sg_calloc(rs->npatterns + 1, sizeof *m->pat_gen);
+    m->group_gen = sg_calloc(rs->ngroups + 1, sizeof *m->group_gen);
+    m->mark = sg_calloc(m->nw, sizeof *m->mark);
+    m->md = pcre2_match_data_create(1, NULL);
+    m->mctx = pcre2_match_context_create(NULL);
+    m->jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
+    if (!m->slot_gen || !m->slot_first || !m->slot_last || !m->pat_gen || !m->group_gen ||
+        !m->mark || !m->md || !m->mctx || !m->jit) {
+        sigma_matcher_destroy(m);
+        return SIGMA_ENOMEM;
+    }
+    /* Bounded work per regex match: a hostile event cannot stall a thread. */
+    pcre2_set_match_limit(m->mctx, 1000000);
+    pcre2_set_depth_limit(m->mctx, 10000);
+    pcre2_jit_stack_assign(m->mctx, NULL, m->jit);
+    m->mark_lo = m->nw;
+    *out = m;
+    return SIGMA_OK;
+}
+
+sigma_status sigma_matcher_set_option(sigma_matcher *m, const char *name, const char *value)
+{
+    if (!m || !name || !value)
+        return SIGMA_EINVAL;
+    bool on = strcmp(value, "0") != 0;
+    if (!strcmp(name, "stats")) {
+        if (on && !m->hits) {
+            size_t n = m->rs->nrules ? m->rs->nrules : 1;
+            m->hits = sg_calloc(n, sizeof *m->hits);
+            m->evals = sg_calloc(n, sizeof *m->evals);
+            m->ns = sg_calloc(n, sizeof *m->ns);
+            if (!m->hits || !m->evals || !m->ns)
+                return SIGMA_ENOMEM;
+        }
+        m->stats = on;
+        return SIGMA_OK;
+    }
+    if (!strcmp(name, "parse-only")) {
+        m->parse_only = on;
+        return SIGMA_OK;
+    }
+    return SIGMA_EINVAL;
+}
+
+sigma_status sigma_matcher_rule_stats(const sigma_matcher *m, size_t rule, uint64_t *hits,
+                                      uint64_t *evals, uint64_t *nanoseconds)
+{
+    if (!m || rule >= m->rs->nrules)
+        return SIGMA_EINVAL;
+    *hits = m->hits ? m->hits[rule] : 0;
+    *evals = m->evals ? m->evals[rule] : 0;
+    *nanoseconds = m->ns ? m->ns[rule] : 0;
+    return SIGMA_OK;
+}
+
+uint64_t sigma_matcher_event_count(const sigma_matcher *m)
+{
+    return m ? m->events : 0;
+}
+
+uint64_t sigma_matcher_eval_count(const sigma_matcher *m)
+{
+    return m ? m->evaluated : 0;
+}
+
+void *sg_matcher_reader(sigma_matcher *m)
+{
+    return m->reader;
+}
+
+void sg_matcher_set_reader(sigma_matcher *m, void *reader, void (*free_fn)(void *))
+{
+    if (m->reader_free)
+        m->reader_free(m->reader);
+    m->reader = reader;
+    m->reader_free = free_fn;
+}
+
+const sigma_ruleset *sg_matcher_ruleset(const sigma_matcher *m)
+{
+    return m->rs;
+}
+
+bool sg_matcher_parse_only(const sigma_matcher *m)
+{
+    return m->parse_only;
+}
+
+uint32_t sg_ruleset_raw_slot(const sigma_ruleset *rs)
+{
+    return rs->raw_slot;
+}
+
+bool sg_ruleset_has_keywords(const sigma_ruleset *rs)
+{
+    return rs->kw_slot != SG_NO_SLOT;
+}
+
+/* ---- slots ----------------------------------------------------------------------------- */
+
+void sg_matcher_begin(sigma_matcher *m)
+{
+    if (++m->gen == 0) {
+        /* wrapped after 2^32 events: forget every stamp */
+        const sigma_ruleset *rs = m->rs;
+        memset(m->slot_gen, 0, (rs->nslots ? rs->nslots : 1) * sizeof *m->slot_gen);
+        memset(m->pat_gen, 0, (rs->npatterns + 1) * sizeof *m->pat_gen);
+        memset(m->group_gen, 0, (rs->ngroups + 1) * sizeof *m->group_gen);
+        m->gen = 1;
+    }
+    m->nvals = 0;
+    m->oom = false;
+    scratch_reset(m);
+}
+
+static bool push_val(sigma_matcher *m, uint32_t slot, const sigma_value *v)
+{
+    if (m->slot_gen[slot] != m->gen) {
+        m->slot_gen[slot] = m->gen;
+        m->slot_first[slot] = m->slot_last[slot] = NO_VAL;
+    }
+    if (m->nvals == m->capvals) {
+        size_t c = m->capvals ? m->capvals * 2 : 256;
+        mval *p = sg_realloc(m->vals, c * sizeof *p);
+        if (!p) {
+            m->oom = true;
+            return false;
+        }
+        m->vals = p;
+        m->capvals = c;
+    }
+    uint32_t i = (uint32_t)m->nvals++;
+    mval *x = &m->vals[i];
+    x->v = *v;
+    x->text = NULL;
+    x->fold = NULL;
+    x->tlen = x->flen = 0;
+    x->next = NO_VAL;
+    switch (v->type) {
+    case SIGMA_V_STRING:
+        x->text = v->str ? v->str : "";
+        x->tlen = (uint32_t)(v->len > UINT32_MAX ? UINT32_MAX : v->len);
+        break;
+    case SIGMA_V_INT:
+    case SIGMA_V_FLOAT:
+    case SIGMA_V_BOOL:
+        if (v->str) {
+            x->text = v->str;
+            x->tlen = (uint32_t)v->len;
+        } else {
+            char buf[40];
+            int n = v->type == SIGMA_V_INT ? snprintf(buf, sizeof buf, "%lld", (long long)v->i)
+                    : v->type == SIGMA_V_FLOAT ? snprintf(buf, sizeof buf, "%.17g", v->f)
+                                               : snprintf(buf, sizeof buf, "%s", v->i ? "true" : "false");
+            char *p = scratch(m, (size_t)n);
+            if (p) {
+                memcpy(p, buf, (size_t)n);
+                x->text = p;
+                x->tlen = (uint32_t)n;
+            }
+        }
+        break;
+    default:
+        break;
+    }
+    if (m->slot_last[slot] == NO_VAL)
+        m->slot_first[slot] = i;
+    else
+        m->vals[m->slot_last[slot]].next = i;
+    m->slot_last[slot] = i;
+    return true;
+}
+
+bool sg_matcher_add(sigma_matcher *m, uint32_t slot, const sigma_value *v)
+{
+    return push_val(m, slot, v);
+}
+
+static int collect_kw(void *ctx, const sigma_value *v)
+{
+    sigma_matcher *m = ctx;
+    if (v->type == SIGMA_V_STRING)
+        push_val(m, m->rs->kw_slot, v);
+    return m->oom;
+}
+
+/* Fetch a slot's values if this event has not yet; returns the first. */
+static uint32_t slot_values(sigma_matcher *m, uint32_t slot)
+{
+    if (m->slot_gen[slot] == m->gen)
+        return m->slot_first[slot];
+    m->slot_gen[slot] = m->gen;
+    m->slot_first[slot] = m->slot_last[slot] = NO_VAL;
+    const sigma_ruleset *rs = m->rs;
+    if (slot == rs->kw_slot) {
+        sigma_value v;
+        if (rs->raw_slot != SG_NO_SLOT && slot_values(m, rs->raw_slot) != NO_VAL) {
+            for (uint32_t i = m->slot_first[rs->raw_slot]; i != NO_VAL; i = m->vals[i].next) {
+                sigma_value raw = m->vals[i].v;
+                push_val(m, slot, &raw);
+            }
+        } else if (!m->prefilled && m->acc->get(m->event, "_raw", 4, &v)) {
+            push_val(m, slot, &v);
+        } else if (m->prefilled ? m->each != NULL : m->acc->each != NULL) {
+            if (m->prefilled)
+                m->each(m->each_ctx, collect_kw, m);
+            else
+                m->acc->each(m->event, collect_kw, m);
+        }
+        return m->slot_first[slot];
+    }
+    if (m->prefilled)
+        return NO_VAL;
+    sigma_value v;
+    const char *name = rs->slot_names[slot];
+    size_t len = rs->slot_lens[slot];
+    if (m->acc->get(m->event, name, len, &v)) {
+        push_val(m, slot, &v);
+        if (m->acc->get_nth)
+            for (size_t n = 1; n < MAX_VALUES_PER_SLOT && m->acc->get_nth(m->event, name, len, n, &v);
+                 n++)
+                push_val(m, slot, &v);
+    }
+    return m->slot_first[slot];
+}
+
+static const char *folded(sigma_matcher *m, mval *x, uint32_t *len)
+{
+    if (!x->fold && x->text) {
+        char *p = scratch(m, x->tlen ? x->tlen : 1);
+        if (!p)
+            return NULL;
+        x->flen = (uint32_t)sg_fold(x->text, x->tlen, p);
+        x->fold = p;
+    }
+    *len = x->flen;
+    return x->fold;
+}
+
+/* ---- value tests ------------------------------------------------------------------------- */
+
+static bool str_cmp(int mode, const char *s, size_t n, const char *lit, size_t len)
+{
+    switch (mode) {
+    case RM_EXACT:
+        return n == len && memcmp(s, lit, len) == 0;
+    case RM_STARTS:
+        return n >= len && memcmp(s, lit, len) == 0;
+    case RM_ENDS:
+        return n >= len && memcmp(s + n - len, lit, len) == 0;
+    default:
+        return len == 0 || (n >= len && memmem(s, n, lit, len) != NULL);
+    }
+}
+
+/* Wildcards with backtracking to the last star (linear for the usual
+ * patterns, O(n*m) at worst). `?` is one UTF-8 character. */
+static bool glob(const rt_seg *p, size_t np, const char *s, size_t n)
+{
+    size_t pi = 0, si = 0, star_p = SIZE_MAX, star_s = 0;
+    while (pi < np || si < n) {
+        if (pi < np) {
+            const rt_seg *g = &p[pi];
+            if (g->kind == RS_STAR) {
+                star_p = pi++;
+                star_s = si;
+                continue;
+            }
+            if (g->kind == RS_QMARK && si < n) {
+                si += sg_utf8_len(s + si, n - si);
+                pi++;
+                continue;
+            }
+            if (g->kind == RS_LIT && n - si >= g->len && memcmp(s + si, g->s, g->len) == 0) {
+                si += g->len;
+                pi++;
+                continue;
+            }
+        }
+        if (star_p != SIZE_MAX && star_s < n) {
+            star_s += sg_utf8_len(s + star_s, n - star_s);
+            si = star_s;
+            pi = star_p + 1;
+            continue;
+        }
+        return false;
+    }
+    return true;
+}
+
+static int cmp_num(int op, double a, double b)
+{
+    switch (op) {
+    case RN_EQ:
+        return a == b;
+    case RN_LT:
+        return a < b;
+    case RN_LTE:
+        return a <= b;
+    case RN_GT:
+        return a > b;
+    default:
+        return a >= b;
+    }
+}
+
+static bool num_test(const rtest *t, const mval *x)
+{
+    bool is_int;
+    int64_t i;
+    double f;
+    if (x->v.type == SIGMA_V_INT) {
+        is_int = true;
+        i = x->v.i;
+        f = (double)i;
+    } else if (x->v.type == SIGMA_V_FLOAT) {
+        f = x->v.f;
+        is_int = false;
+        i = 0;
+    } else if (x->v.type == SIGMA_V_STRING) {
+        if (!sg_parse_number(x->text, x->tlen, &is_int, &i, &f))
+            return false;
+    } else {
+        return false;
+    }
+    if (is_int && t->is_int) {
+        int64_t a = i, b = t->i;
+        switch (t->op) {
+        case RN_EQ:
+            return a == b;
+        case RN_LT:
+            return a < b;
+        case RN_LTE:
+            return a <= b;
+        case RN_GT:
+            return a > b;
+        default:
+            return a >= b;
+        }
+    }
+    return cmp_num(t->op, f, t->f);
+}
+
+static bool time_test(const rtest *t, const mval *x)
+{
+    sg_time tm;
+    if (x->v.type == SIGMA_V_INT || x->v.type == SIGMA_V_FLOAT)
+        sg_time_from_epoch(x->v.type == SIGMA_V_INT ? x->v.i : (int64_t)x->v.f, &tm);
+    else if (x->v.type != SIGMA_V_STRING || !sg_parse_time(x->text, x->tlen, &tm))
+        return false;
+    int v = t->part == RP_MINUTE ? tm.minute : t->part == RP_HOUR ? tm.hour
+            : t->part == RP_DAY  ? tm.day    : t->part == RP_WEEK ? sg_iso_week(&tm)
+            : t->part == RP_MONTH ? tm.month : tm.year;
+    return cmp_num(t->op, (double)v, t->f);
+}
+
+static bool cidr_test(const rtest *t, const mval *x)
+{
+    int fam;
+    uint8_t a[16];
+    if (!x->text || !sg_parse_ip(x->text, x->tlen, &fam, a))
+        return false;
+    if (fam == 6 && t->family == 4) {
+        /* ::ffff:a.b.c.d is an IPv4 address */
+        static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        if (memcmp(a, mapped, 12) != 0)
+            return false;
+        memmove(a, a + 12, 4);
+        fam = 4;
+    }
+    if ((fam == 4) != (t->family == 4))
+        return false;
+    unsigned full = t->prefix / 8, rest = t->prefix % 8;
+    if (memcmp(a, t->addr, full) != 0)
+        return false;
+    if (rest) {
+        uint8_t mask = (uint8_t)(0xff00u >> rest);
+        return (a[full] & mask) == (t->addr[full] & mask);
+    }
+    return true;
+}
+
+static bool value_test(sigma_matcher *m, const rtest *t, mval *x)
+{
+    const char *s;
+    uint32_t n;
+    switch (t->kind) {
+    case RT_STR:
+    case RT_GLOB:
+        if (!x->text)
+            return false;
+        if (t->cased) {
+            s = x->text;
+            n = x->tlen;
+        } else if (!(s = folded(m, x, &n))) {
+            return false;
+        }
+        return t->kind == RT_STR ? str_cmp(t->mode, s, n, t->lit, t->len)
+                                 : glob(t->segs, t->nsegs, s, n);
+    case RT_REGEX: {
+        if (!x->text || !t->re)
+            return false;
+        int rc = pcre2_match(t->re, (PCRE2_SPTR)x->text, x->tlen, 0, 0, m->md, m->mctx);
+        return rc >= 0;
+    }
+    case RT_CIDR:
+        return cidr_test(t, x);
+    case RT_NUM:
+        return num_test(t, x);
+    case RT_TIME:
+        return time_test(t, x);
+    default:
+        return false;
+    }
+}
+
+static bool fieldref_test(sigma_matcher *m, const rtest *t)
+{
+    for (uint32_t i = slot_values(m, t->slot); i != NO_VAL; i = m->vals[i].next)
+        for (uint32_t j = slot_values(m, t->ref); j != NO_VAL; j = m->vals[j].next) {
+            mval *a = &m->vals[i], *b = &m->vals[j];
+            if (!a->text || !b->text)
+                continue;
+            const char *sa = a->text, *sb = b->text;
+            uint32_t na = a->tlen, nb = b->tlen;
+            if (!t->cased && (!(sa = folded(m, a, &na)) || !(sb = folded(m, b, &nb))))
+                continue;
+            if (str_cmp(t->mode, sa, na, sb, nb))
+                return true;
+        }
+    return false;
+}
+
+static bool test_eval(sigma_matcher *m, const rtest *t)
+{
+    switch (t->kind) {
+    case RT_EXISTS:
+        return (slot_values(m, t->slot) != NO_VAL) == t->exists;
+    case RT_NULL:
+        for (uint32_t i = slot_values(m, t->slot); i != NO_VAL; i = m->vals[i].next)
+            if (m->vals[i].v.type == SIGMA_V_NULL)
+                return true;
+        return slot_values(m, t->slot) == NO_VAL;
+    case RT_FIELDREF:
+        return fieldref_test(m, t);
+    default:
+        for (uint32_t i = slot_values(m, t->slot); i != NO_VAL; i = m->vals[i].next)
+            if (value_test(m, t, &m->vals[i]))
+                return true;
+        return false;
+    }
+}
+
+static bool eval(sigma_matcher *m, uint32_t n)
+{
+    const sigma_ruleset *rs = m->rs;
+    for (;;) {
+        const rnode *x = &rs->nodes[n];
+        switch (x->kind) {
+        case RN_TEST:
+            return test_eval(m, &rs->tests[x->a]);
+        case RN_NOT:
+            return !eval(m, x->a);
+        case RN_TRUE:
+            return true;
+        case RN_FALSE:
+            return false;
+        case RN_AND:
+            for (uint32_t k = 0; k + 1 < x->n; k++)
+                if (!eval(m, rs->kids[x->a + k]))
+                    return false;
+            n = rs->kids[x->a + x->n - 1]; /* last child: loop, not recurse */
+            continue;
+        default: /* RN_OR */
+            for (uint32_t k = 0; k + 1 < x->n; k++)
+                if (eval(m, rs->kids[x->a + k]))
+                    return true;
+            n = rs->kids[x->a + x->n - 1];
+            continue;
+        }
+    }
+}
+
+/* ---- prefilter and the event loop ------------------------------------------------------- */
+
+static inline void mark(sigma_matcher *m, uint32_t r)
+{
+    size_t w = r >> 6;
+    m->mark[w] |= 1ull << (r & 63);
+    if (w < m->mark_lo)
+        m->mark_lo = w;
+    if (w + 1 > m->mark_hi)
+        m->mark_hi = w + 1;
+}
+
+static void on_hit(void *ctx, uint32_t pid)
+{
+    sigma_matcher *m = ctx;
+    if (m->pat_gen[pid] == m->gen)
+        return;
+    m->pat_gen[pid] = m->gen;
+    const sigma_ruleset *rs = m->rs;
+    for (uint32_t k = rs->pat_off[pid]; k < rs->pat_off[pid + 1]; k++)
+        mark(m, rs->pat_rules[k]);
+}
+
+static void run_group(sigma_matcher *m, uint32_t g)
+{
+    if (m->group_gen[g] == m->gen)
+        return;
+    m->group_gen[g] = m->gen;
+    const rgroup *G = &m->rs->groups[g];
+    for (size_t i = 0; i < G->nalways; i++)
+        mark(m, G->always[i]);
+    for (size_t f = 0; f < G->nfields; f++) {
+        for (uint32_t i = slot_values(m, G->fields[f].slot); i != NO_VAL; i = m->vals[i].next) {
+            uint32_t n;
+            const char *s = folded(m, &m->vals[i], &n);
+            if (s)
+                sg_aho_scan(G->fields[f].ac, s, n, on_hit, m);
+        }
+    }
+}
+
+/* Dispatch value indices of this event for field k (0 = no rule names it). */
+static size_t disp_values(sigma_matcher *m, unsigned k, uint32_t *out, size_t cap)
+{
+    const sigma_ruleset *rs = m->rs;
+    size_t n = 0;
+    for (uint32_t i = slot_values(m, rs->disp_slot[k]); i != NO_VAL && n < cap;
+         i = m->vals[i].next) {
+        char buf[256];
+        size_t len = sg_dispatch_key(&m->vals[i].v, buf, sizeof buf);
+        uint32_t idx = len ? sg_strmap_get(&rs->disp_map[k], buf, len) : UINT32_MAX;
+        idx = idx == UINT32_MAX ? 0 : idx;
+        bool dup = false;
+        for (size_t j = 0; j < n; j++)
+            dup |= out[j] == idx;
+        if (!dup)
+            out[n++] = idx;
+    }
+    if (!n)
+        out[n++] = 0;
+    return n;
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static sigma_status run(sigma_matcher *m, sigma_match_fn fn, void *user)
+{
+    const sigma_ruleset *rs = m->rs;
+    m->events++;
+    if (m->parse_only)
+        return SIGMA_OK;
+    if (rs->ndisp == 0) {
+        if (rs->ngroups)
+            run_group(m, 0);
+    } else {
+        uint32_t v0[16], v1[16] = {0};
+        size_t n0 = disp_values(m, 0, v0, 16), n1 = 1;
+        size_t nv1 = 1;
+        if (rs->ndisp > 1) {
+            n1 = disp_values(m, 1, v1, 16);
+            nv1 = rs->disp_map[1].n + 1;
+        }
+        for (size_t a = 0; a < n0; a++)
+            for (size_t b = 0; b < n1; b++)
+                run_group(m, rs->combo[v0[a] * nv1 + v1[b]]);
+    }
+    bool stop = false;
+    for (size_t w = m->mark_lo; w < m->mark_hi; w++) {
+        uint64_t bits = m->mark[w];
+        m->mark[w] = 0;
+        while (bits && !stop) {
+            uint32_t r = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+            bits &= bits - 1;
+            const rrule *rule = &rs->rules[r];
+            m->evaluated++;
+            bool hit;
+            if (m->stats) {
+                uint64_t t0 = now_ns();
+                hit = eval(m, rule->root);
+                m->ns[r] += now_ns() - t0;
+                m->evals[r]++;
+                m->hits[r] += hit;
+            } else {
+                hit = eval(m, rule->root);
+            }
+            if (hit && fn && fn(user, &rule->info))
+                stop = true;
+        }
+    }
+    m->mark_lo = m->nw;
+    m->mark_hi = 0;
+    return m->oom ? SIGMA_ENOMEM : SIGMA_OK;
+}
+
+sigma_status sg_matcher_finish(sigma_matcher *m, sg_each_fn each, void *each_ctx,
+                               sigma_match_fn fn, void *user)
+{
+    m->prefilled = true;
+    m->acc = NULL;
+    m->each = each;
+    m->each_ctx = each_ctx;
+    return run(m, fn, user);
+}
+
+sigma_status sigma_matcher_match(sigma_matcher *m, const sigma_accessor *acc, void *event,
+                                 sigma_match_fn fn, void *user)
+{
+    if (!m || !acc || !acc->get)
+        return SIGMA_EINVAL;
+    sg_matcher_begin(m);
+    m->prefilled = false;
+    m->acc = acc;
+    m->event = event;
+    return run(m, fn, user);
+}

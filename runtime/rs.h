@@ -1,0 +1,153 @@
+/* rs.h - the compiled ruleset and the matcher's per-event state (internal).
+ *
+ * sigma_ruleset is immutable once built and shared by threads; everything
+ * that changes per event lives in sigma_matcher. Rules are flattened into
+ * arrays of nodes and tests; field names become slots (small integers).
+ *
+ * Speed comes from three layers, cheapest first:
+ * 1. dispatch: up to two "dispatch fields" (those most rules pin with an
+ *    equality, e.g. Channel and EventID after the evtx-json pipeline) map
+ *    an event to a group holding only the rules that can match it;
+ * 2. prefilter: per group and field, an Aho-Corasick automaton over the
+ *    rules' atoms (literals a match needs); a rule is evaluated only when
+ *    one of its atoms occurs, or when it has none (always-rules);
+ * 3. evaluation of the flattened expression, short-circuit. */
+#ifndef SG_RS_H
+#define SG_RS_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "aho.h"
+#include "arena.h"
+#include "sigmacc.h"
+
+#include <pcre2.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SG_NO_SLOT UINT32_MAX
+
+/* ---- tests --------------------------------------------------------------- */
+
+typedef enum {
+    RT_STR,      /* mode + lit (folded unless cased) */
+    RT_GLOB,     /* mode + segs */
+    RT_REGEX,
+    RT_CIDR,
+    RT_NUM,      /* op + number */
+    RT_NULL,
+    RT_EXISTS,
+    RT_FIELDREF, /* mode, compares with slot `ref` */
+    RT_TIME,     /* part + op + number */
+} rt_kind;
+
+enum { RM_EXACT, RM_CONTAINS, RM_STARTS, RM_ENDS };
+enum { RS_LIT, RS_STAR, RS_QMARK };
+enum { RN_EQ, RN_LT, RN_LTE, RN_GT, RN_GTE };
+enum { RP_MINUTE, RP_HOUR, RP_DAY, RP_WEEK, RP_MONTH, RP_YEAR };
+
+typedef struct rt_seg {
+    uint8_t kind;
+    uint32_t len;
+    const char *s;
+} rt_seg;
+
+typedef struct rtest {
+    uint8_t kind, mode, op, part;
+    bool cased, exists, is_int;
+    uint8_t family, prefix;
+    uint32_t slot; /* field slot, or the keyword slot */
+    uint32_t ref;  /* FIELDREF */
+    const char *lit;
+    size_t len;
+    rt_seg *segs;
+    uint32_t nsegs;
+    pcre2_code *re;
+    uint8_t addr[16];
+    int64_t i;
+    double f;
+} rtest;
+
+/* ---- expression ------------------------------------------------------------ */
+
+enum { RN_AND, RN_OR, RN_NOT, RN_TEST, RN_TRUE, RN_FALSE };
+
+typedef struct rnode {
+    uint8_t kind;
+    uint32_t a; /* AND/OR: first kid in kids[]; NOT: child node; TEST: test */
+    uint32_t n; /* AND/OR: number of kids */
+} rnode;
+
+typedef struct rrule {
+    sigma_rule_info info;
+    uint32_t root;
+} rrule;
+
+/* ---- dispatch and prefilter ---------------------------------------------------- */
+
+typedef struct gfield {
+    uint32_t slot;
+    sg_aho *ac; /* pattern ids are global (rs->pat_*) */
+} gfield;
+
+typedef struct rgroup {
+    uint32_t *always; /* rules evaluated without an atom hit */
+    size_t nalways;
+    gfield *fields;
+    size_t nfields;
+    size_t nrules; /* all rules of the group (for --stats) */
+} rgroup;
+
+/* A key -> index hash table (dispatch values, slot names). */
+typedef struct sg_strmap {
+    const char **keys;
+    size_t *lens;
+    uint32_t *vals;
+    size_t cap, n;
+} sg_strmap;
+
+struct sigma_ruleset {
+    sg_arena *arena;
+    rrule *rules;
+    size_t nrules;
+    rnode *nodes;
+    size_t nnodes;
+    uint32_t *kids;
+    size_t nkids;
+    rtest *tests;
+    size_t ntests;
+
+    const char **slot_names; /* NULL for the keyword slot */
+    size_t *slot_lens;
+    size_t nslots;
+    uint32_t kw_slot, raw_slot; /* SG_NO_SLOT when unused */
+    sg_strmap slot_map;
+
+    unsigned ndisp;
+    uint32_t disp_slot[2];
+    sg_strmap disp_map[2]; /* key -> value index (1-based; 0 = other) */
+    uint32_t *combo;       /* [v0 * (n1 + 1) + v1] -> group */
+    rgroup *groups;
+    size_t ngroups;
+
+    uint32_t *pat_off; /* pattern id -> rules pat_rules[pat_off[p] .. pat_off[p + 1]) */
+    uint32_t *pat_rules;
+    size_t npatterns;
+
+    size_t ac_memory, ac_states, nalways_total;
+};
+
+/* ---- building (ruleset.c, prefilter.c) --------------------------------------- */
+
+uint32_t sg_strmap_get(const sg_strmap *m, const char *k, size_t len);
+bool sg_strmap_put(sg_arena *a, sg_strmap *m, const char *k, size_t len, uint32_t v);
+
+/* Choose dispatch fields, build groups and automata. false on OOM. */
+bool sg_prefilter_build(sigma_ruleset *rs);
+void sg_prefilter_free(sigma_ruleset *rs);
+
+/* Dispatch key of a value: integers (JSON or numeric strings) as "\x01N",
+ * other strings folded. Returns the length written to buf (size >= 32 +
+ * len), or 0 when the value cannot be a key (null, object, non-integral). */
+size_t sg_dispatch_key(const sigma_value *v, char *buf, size_t cap);
+
+#endif
