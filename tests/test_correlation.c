@@ -6,6 +6,7 @@
  * line:col and message of the first. */
 #include "correlation.h"
 #include "loader.h"
+#include "pipeline.h"
 #include "sigmacc.h"
 #include "strbuf.h"
 
@@ -923,6 +924,50 @@ static void test_view_warnings_and_failures(void)
     fx_free(&f);
 }
 
+/* The real pipeline engine: a mapping conditioned on the logsource applies
+ * to the group-by field of the windows rule only; one field mapped to two
+ * gives the first and a warning. */
+static void test_view_real_pipeline(void)
+{
+    static const char pipe[] =
+        "name: test\npriority: 10\ntransformations:\n"
+        "  - id: win_fields\n    type: field_name_mapping\n    mapping:\n"
+        "      User: user.name\n      Computer: [host.name, host.hostname]\n"
+        "    rule_conditions:\n      - type: logsource\n        product: windows\n";
+    fx f;
+    fx_init(&f);
+    fx_load(&f, "base.yml", base_yml);
+    fx_load(&f, "c.yml",
+            "title: C\ncorrelation:\n    type: temporal\n    rules: [failed_login, outbound]\n"
+            "    group-by:\n        - User\n        - Computer\n    timespan: 1h\n");
+    sg_corrset *s = fx_resolve(&f);
+    CU_ASSERT_EQUAL(f.d.n, 0);
+    sg_pipeline *p = sg_pipeline_load(f.a, "test-pipe.yml", pipe, strlen(pipe), &f.d);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    sg_corr_pipelines pl = {&p, 1, "ir"};
+    sg_corr_env env = {s, sg_corr_apply_pipelines, &pl};
+    sg_corr_view *v = sg_corr_view_build(f.a, s->corrs[0], &env, &f.d);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    CU_ASSERT_FALSE(v->failed);
+    CU_ASSERT_EQUAL_FATAL(v->ninputs, 2);
+    CU_ASSERT_STRING_EQUAL(v->inputs[0].group_fields[0], "user.name");
+    CU_ASSERT_STRING_EQUAL(v->inputs[0].group_fields[1], "host.name");
+    CU_ASSERT_STRING_EQUAL(v->inputs[1].group_fields[0], "User"); /* proxy: no mapping */
+    CU_ASSERT_STRING_EQUAL(v->inputs[1].group_fields[1], "Computer");
+    CU_ASSERT_EQUAL(f.d.nerrors, 0);
+    CU_ASSERT_EQUAL(f.d.nwarnings, 1); /* Computer -> two fields, windows rule */
+    const sg_diag *w = first_of(&f.d, "correlation");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    CU_ASSERT_EQUAL(w->line, 7);
+    CU_ASSERT_EQUAL(w->col, 11);
+    /* the rule itself went through the pipeline once: its item is recorded */
+    CU_ASSERT_EQUAL(v->inputs[0].ir->napplied, 0); /* EventID is not mapped */
+    char *t = ir_text(v->inputs[0].ir->expr);
+    CU_ASSERT_STRING_EQUAL(t, "(num= EventID 4625)");
+    free(t);
+    fx_free(&f);
+}
+
 /* ---- through the public API: check and compile ---------------------------------------------- */
 
 typedef struct collect {
@@ -1015,6 +1060,7 @@ int main(void)
     CU_pSuite v = CU_add_suite("view", NULL, NULL);
     CU_add_test(v, "base rules, aliases, mapped fields", test_view);
     CU_add_test(v, "warnings and failures", test_view_warnings_and_failures);
+    CU_add_test(v, "real pipeline", test_view_real_pipeline);
     CU_pSuite api = CU_add_suite("public api", NULL, NULL);
     CU_add_test(api, "check and compile", test_public_api);
     CU_basic_set_mode(CU_BRM_NORMAL);
