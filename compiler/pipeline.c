@@ -628,6 +628,14 @@ static void parse_params(pp *P, ymap *m, pl_item *it)
             it->has_method = choose(P, v, "method", methods, &it->method);
         break;
     }
+    case PX_HASHES_FIELDS:
+        if (need_key(P, v = take(m, "valid_hash_algos"), it, "valid_hash_algos"))
+            ystrlist(P, v, "valid_hash_algos", &it->list, &it->nlist);
+        it->str = "";
+        if ((v = take(m, "field_prefix")))
+            it->str = ystr(P, v, "field_prefix");
+        ybool(P, take(m, "drop_algo_prefix"), "drop_algo_prefix", &it->drop_algo_prefix);
+        break;
     case PX_NEST:
         if (need_key(P, v = take(m, "items"), it, "items"))
             parse_items(P, v, &it->kids, &it->nkids, "'items'");
@@ -645,8 +653,6 @@ static const char *unsupported_type(const char *t)
 {
     if (!strcmp(t, "field_name_transform"))
         return "it calls a Python function";
-    if (!strcmp(t, "hashes_fields"))
-        return "it is not implemented in sigmacc yet";
     return NULL;
 }
 

@@ -262,6 +262,37 @@ static void detection_group(pl_ctx *c, const pl_group *g)
         pl_note(c, "dropped %s", field_label(g->field));
         c->changed = true;
         return;
+    case PX_HASHES_FIELDS: {
+        size_t kept = 0;
+        sg_pos at = (*pl_group_slot(g, 0))->test->pos;
+        for (size_t i = 0; i < n && !c->oom; i++) {
+            ir_node **s = pl_group_slot(g, i);
+            bool invalid;
+            ir_node *rep = pl_hash_test(c, (*s)->test, &invalid);
+            if (rep) {
+                pl_track_copy(c, (*s)->test, rep->test);
+                pl_track_test(c, rep->test, it->id);
+                *s = rep;
+                c->changed = true;
+                kept++;
+            } else if (invalid) {
+                *s = NULL; /* a hash of an algorithm the data does not have */
+                c->changed = true;
+            } else {
+                kept++;
+            }
+        }
+        if (!kept && !c->oom) {
+            sg_strbuf sb;
+            sg_sb_init(&sb);
+            for (size_t k = 0; k < it->nlist; k++)
+                sg_sb_printf(&sb, "%s%s", k ? ", " : "", it->list[k]);
+            pl_fail(c, at, "no valid hash algorithm in the %s values (use one of %s)",
+                    field_label(g->field), sb.failed ? "?" : sg_sb_str(&sb));
+            sg_sb_free(&sb);
+        }
+        return;
+    }
     case PX_DETECTION_ITEM_FAILURE:
         pl_fail(c, (*pl_group_slot(g, 0))->test->pos, "field '%s': %s", field_label(g->field),
                 it->str);

@@ -163,6 +163,7 @@ bool pl_expr_parse(sg_arena *a, const char *s, const pl_condset *set, sg_pos pos
     X(SET_CUSTOM_ATTRIBUTE, "set_custom_attribute")                       \
     X(CASE, "case")                                                       \
     X(REGEX, "regex")                                                     \
+    X(HASHES_FIELDS, "hashes_fields")                                     \
     X(NEST, "nest")
 
 typedef enum {
@@ -195,11 +196,13 @@ typedef struct pl_item {
     /* parameters; which ones are set depends on the type */
     pl_mapping *map; /* field mappings, map_string, query expression mapping */
     size_t nmap;
-    const char *str; /* prefix, suffix, message, state key, attribute, expression */
+    const char *str; /* prefix, suffix, message, state key, attribute, expression,
+                      * hashes_fields field_prefix */
     const sg_value *val; /* set_state val, set_custom_attribute / set_value value */
     int method;          /* case / regex method, convert_type / force_type target */
     bool has_method;
-    const char **list; /* add/remove/set_field fields; placeholder include/exclude */
+    const char **list; /* add/remove/set_field fields; placeholder include/exclude;
+                        * hashes_fields valid_hash_algos */
     size_t nlist;
     bool include, exclude; /* placeholders: `list` is an include / exclude list */
     ir_node *cond;         /* add_condition, built once (when not a template) */
@@ -209,6 +212,7 @@ typedef struct pl_item {
     pl_re *re;                                /* replace_string */
     pl_tmpl *repl;
     bool skip_special, interpret_special;
+    bool drop_algo_prefix; /* hashes_fields */
     struct pl_item *kids; /* nest */
     size_t nkids;
 } pl_item;
@@ -319,6 +323,10 @@ void pl_field_list(pl_ctx *c);
  * replacement node, or NULL when the test is unchanged (or on failure,
  * with c->stop / c->oom set). */
 ir_node *pl_value_test(pl_ctx *c, ir_test *t);
+/* hashes_fields on one test: "SHA1=…" -> the hash on its own field. NULL
+ * and *invalid when the value names no valid algorithm (the test is to be
+ * dropped), NULL alone when the test is not a string. */
+ir_node *pl_hash_test(pl_ctx *c, ir_test *t, bool *invalid);
 /* Final {field} substitution in query expressions (after every pipeline). */
 void pl_expr_fields(pl_ctx *c, ir_node *n);
 

@@ -831,6 +831,72 @@ void pl_expr_fields(pl_ctx *c, ir_node *n)
         pl_expr_fields(c, n->kids[i]);
 }
 
+/* ---- hashes_fields ------------------------------------------------------------------------ */
+
+static const char *algo_by_length(size_t n)
+{
+    return n == 32 ? "MD5" : n == 40 ? "SHA1" : n == 64 ? "SHA256" : n == 128 ? "SHA512" : NULL;
+}
+
+ir_node *pl_hash_test(pl_ctx *c, ir_test *t, bool *invalid)
+{
+    const pl_item *it = c->it;
+    *invalid = false;
+    if (t->kind != IR_T_STR)
+        return NULL;
+    const char *s;
+    size_t len;
+    *invalid = true;
+    if (!ir_segs_literal(t->segs, t->nsegs, &s, &len))
+        return NULL;
+    const char *sep = memchr(s, '|', len);
+    if (!sep)
+        sep = memchr(s, '=', len);
+    char algo[32];
+    const char *value = s;
+    size_t vlen = len;
+    if (sep) {
+        size_t al = (size_t)(sep - s);
+        while (al && *s == '*')
+            s++, al--;
+        if (al >= sizeof algo)
+            return NULL;
+        for (size_t i = 0; i < al; i++)
+            algo[i] = (char)toupper((unsigned char)s[i]);
+        algo[al] = '\0';
+        value = sep + 1;
+        vlen = len - (size_t)(value - t->segs[0].s);
+    } else {
+        const char *a = algo_by_length(len);
+        if (!a)
+            return NULL;
+        strcpy(algo, a);
+    }
+    bool valid = false;
+    for (size_t i = 0; i < it->nlist; i++)
+        valid |= !strcmp(it->list[i], algo);
+    if (!valid || !vlen)
+        return NULL;
+    *invalid = false;
+    ir_test *x = ir_test_clone(c->a, t);
+    ir_seg *seg = sg_arena_alloc(c->a, sizeof *seg);
+    char *v = sg_arena_strndup(c->a, value, vlen);
+    const char *field = sg_arena_printf(c->a, "%s%s", it->str, it->drop_algo_prefix ? "" : algo);
+    ir_node *n = x && seg && v && field ? ir_test_node(c->a, x) : NULL;
+    if (!n) {
+        c->oom = true;
+        return NULL;
+    }
+    *seg = (ir_seg){IR_SEG_LIT, v, vlen};
+    x->field = field;
+    x->segs = seg;
+    x->nsegs = 1;
+    x->mode = IR_STR_EXACT;
+    x->cased = false;
+    pl_note(c, "%s: %s value -> %s", t->field ? t->field : "keywords", algo, field);
+    return n;
+}
+
 /* ---- dispatch ---------------------------------------------------------------------------- */
 
 ir_node *pl_value_test(pl_ctx *c, ir_test *t)

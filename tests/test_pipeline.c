@@ -453,6 +453,22 @@ static void test_failures(void)
           "(eq path \"x\")");
 }
 
+static void test_hashes_fields(void)
+{
+    const char *p = "transformations:\n  - type: hashes_fields\n"
+                    "    valid_hash_algos: [MD5, SHA1, IMPHASH]\n    field_prefix: File\n"
+                    "    field_name_conditions:\n      - {type: include_fields, fields: [Hashes]}\n";
+    check(WIN,
+          "    sel:\n        Hashes|contains:\n            - 'SHA1=5F1CBC3D99558307BC1250D084FA968521482025'\n"
+          "            - 'IMPHASH=ABC'\n            - 'SHA256=DEF'\n"
+          "            - 987b65cd9b9f4e9a1afd8f8b48cf64a7\n",
+          "sel", p,
+          "(or (eq FileSHA1 \"5F1CBC3D99558307BC1250D084FA968521482025\") (eq FileIMPHASH \"ABC\") "
+          "(eq FileMD5 \"987b65cd9b9f4e9a1afd8f8b48cf64a7\"))");
+    check_fail(WIN, "    sel:\n        Hashes|contains: 'SHA512=x'\n", "sel", p, 14, 26,
+               "no valid hash algorithm in the Hashes values (use one of MD5, SHA1, IMPHASH)");
+}
+
 static void test_nest(void)
 {
     check(WIN, "    sel:\n        Image: x\n", "sel",
@@ -1011,6 +1027,7 @@ int main(void)
         {"add_field / remove_field / set_field", test_fields_edits},
         {"set_state / set_custom_attribute", test_state_and_custom},
         {"rule / detection item / strict failures", test_failures},
+        {"hashes_fields", test_hashes_fields},
         {"nest", test_nest},
         {"rule conditions", test_rule_conditions},
         {"rule condition combinators", test_rule_condition_combinators},
