@@ -2,6 +2,7 @@
 #include "output.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,18 +109,27 @@ void output_abort(output *o)
     memset(o, 0, sizeof *o);
 }
 
-/* A comment line may not contain the comment's own closer or a newline. */
+/* A comment line may not contain the comment's own closer or a newline:
+ * those are replaced; everything else is written in runs. */
 static void comment_line(output *o, const char *open, const char *close, const char *text)
 {
+    size_t cl = close ? strlen(close) : 0;
     output_printf(o, "%s ", open);
-    for (const char *p = text; *p; p++) {
-        if (*p == '\n' || *p == '\r')
-            output_printf(o, " ");
-        else if (close && !strncmp(p, close, strlen(close)))
-            output_printf(o, "'");
-        else
-            output_printf(o, "%c", *p);
+    const char *run = text, *p = text;
+    for (; *p; p++) {
+        bool nl = *p == '\n' || *p == '\r';
+        bool closer = cl && !strncmp(p, close, cl);
+        if (!nl && !closer)
+            continue;
+        if (p > run && fwrite(run, 1, (size_t)(p - run), o->f) != (size_t)(p - run))
+            o->failed = 1;
+        output_printf(o, "%s", nl ? " " : "'");
+        if (closer)
+            p += cl - 1;
+        run = p + 1;
     }
+    if (p > run && fwrite(run, 1, (size_t)(p - run), o->f) != (size_t)(p - run))
+        o->failed = 1;
     output_printf(o, "%s%s\n", close ? " " : "", close ? close : "");
 }
 
