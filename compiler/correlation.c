@@ -17,6 +17,13 @@
 #define CHECK "correlation"
 #define LINT "correlation-lint"
 
+/* Bounds that keep hostile documents linear (and the expression's
+ * recursive walks shallow); real correlations are far below them. */
+#define MAX_RULES 1000
+#define MAX_GROUPS 64
+#define MAX_ALIASES 64
+#define MAX_OPERANDS 256
+
 /* ---- names ------------------------------------------------------------------- */
 
 static const char *const type_names[] = {
@@ -265,6 +272,7 @@ typedef struct xparse {
     size_t i, len;
     sg_pos base; /* of the first character */
     unsigned depth;
+    unsigned operands;
     bool failed;
 } xparse;
 
@@ -371,6 +379,10 @@ static sg_corr_expr *xunary(xparse *X)
         xerr(X, start, "a rule name, 'not' or '(' was expected here");
         return NULL;
     }
+    if (++X->operands > MAX_OPERANDS) {
+        xerr(X, start, "more than 256 rule names");
+        return NULL;
+    }
     sg_corr_expr *e = xnode(X, SG_CX_RULE, start);
     if (!e)
         return NULL;
@@ -465,7 +477,7 @@ static void parse_extended(bctx *B, const sg_ynode *y, bool rules_given)
 {
     sg_correlation *c = B->c;
     const sg_value *v = &y->scalar;
-    xparse X = {B, v->str, 0, v->len, v->pos, 0, false};
+    xparse X = {B, v->str, 0, v->len, v->pos, 0, 0, false};
     if (v->quoted)
         X.base.col++; /* the text starts after the quote */
     else if (memchr(v->str, '\n', v->len))
@@ -720,6 +732,12 @@ static void parse_rules(bctx *B, const sg_ynode *y, const sg_ynode *key)
     sg_correlation *c = B->c;
     const char **names;
     sg_pos *pos;
+    if (y->type == SG_Y_SEQ && y->n > MAX_RULES) {
+        SG_ERR(B->d, "limit", at(B, y->pos), "'rules' lists %zu rules, over the limit of %d",
+               y->n, MAX_RULES);
+        B->c->broken = true;
+        return;
+    }
     size_t n = string_list(B, y, "'rules'", &names, &pos);
     c->rules = sg_arena_alloc(B->a, (n ? n : 1) * sizeof *c->rules);
     if (!c->rules) {
@@ -745,6 +763,12 @@ static void parse_group_by(bctx *B, const sg_ynode *y)
     sg_correlation *c = B->c;
     const char **names;
     sg_pos *pos;
+    if (y->type == SG_Y_SEQ && y->n > MAX_GROUPS) {
+        SG_ERR(B->d, "limit", at(B, y->pos), "'group-by' lists %zu fields, over the limit of %d",
+               y->n, MAX_GROUPS);
+        B->c->broken = true;
+        return;
+    }
     size_t n = string_list(B, y, "'group-by'", &names, &pos);
     c->group_by = sg_arena_alloc(B->a, (n ? n : 1) * sizeof *c->group_by);
     if (!c->group_by) {
@@ -771,6 +795,12 @@ static void parse_aliases(bctx *B, const sg_ynode *y)
              ynode_kind(y));
         return;
     }
+    if (y->n > MAX_ALIASES) {
+        SG_ERR(B->d, "limit", at(B, y->pos), "%zu aliases, over the limit of %d", y->n,
+               MAX_ALIASES);
+        c->broken = true;
+        return;
+    }
     c->aliases = sg_arena_alloc(B->a, (y->n ? y->n : 1) * sizeof *c->aliases);
     if (!c->aliases) {
         B->oom = true;
@@ -787,6 +817,12 @@ static void parse_aliases(bctx *B, const sg_ynode *y)
             CERR(B, v->type == SG_Y_MAP ? k->pos : v->pos,
                  "alias '%s' must map rule names to field names (rule: field), not %s", name,
                  v->type == SG_Y_MAP ? "an empty map" : ynode_kind(v));
+            continue;
+        }
+        if (v->n > MAX_RULES) {
+            SG_ERR(B->d, "limit", at(B, k->pos), "alias '%s' maps %zu rules, over the limit of %d",
+                   name, v->n, MAX_RULES);
+            c->broken = true;
             continue;
         }
         sg_corr_alias *al = &c->aliases[c->naliases++];

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #define CHECK "filter"
+#define MAX_RULES 10000 /* keeps the duplicate check and matching bounded */
 
 typedef struct fctx {
     sg_arena *a;
@@ -224,6 +225,12 @@ static void read_rules(fctx *F, const sg_ynode *v, const sg_ynode *key)
         return;
     }
     size_t cnt = v->type == SG_Y_SEQ ? v->n : 1;
+    if (cnt > MAX_RULES) {
+        SG_ERR(F->d, "limit", at(F, v->pos), "'rules' lists %zu rules, over the limit of %d", cnt,
+               MAX_RULES);
+        f->broken = true;
+        return;
+    }
     if (v->type == SG_Y_MAP || (v->type == SG_Y_SCALAR && !s)) {
         FERR(F, v->pos, "'rules' must list rule ids or names (or be 'any')");
         return;

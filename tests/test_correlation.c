@@ -1042,6 +1042,48 @@ static void test_long_chain(void)
     sg_sb_free(&sb);
 }
 
+/* Hostile sizes end in a "limit" error, quickly and without deep recursion. */
+static void test_hostile(void)
+{
+    sg_strbuf sb;
+    sg_sb_init(&sb);
+    /* 200,000 operands: stopped at 256 (the walks over the tree recurse) */
+    sg_sb_puts(&sb, "title: C\ncorrelation:\n    type: temporal\n    group-by: [u]\n"
+                    "    timespan: 1h\n    condition: r0");
+    for (int i = 1; i < 200000; i++)
+        sg_sb_printf(&sb, " and r%d", i);
+    sg_sb_puts(&sb, "\n---\ntitle: D\ncorrelation:\n    type: event_count\n    rules:\n");
+    for (int i = 0; i < 20000; i++)
+        sg_sb_printf(&sb, "        - r%d\n", i);
+    sg_sb_puts(&sb, "    group-by: [u]\n    timespan: 1h\n    condition: {gte: 1}\n"
+                    "---\ntitle: E\ncorrelation:\n    type: temporal\n    rules: [a, b]\n"
+                    "    group-by: [u]\n    timespan: 1h\n    condition: ");
+    for (int i = 0; i < 5000; i++)
+        sg_sb_puts(&sb, "(not ");
+    sg_sb_puts(&sb, "a\n");
+    CU_ASSERT_FALSE_FATAL(sb.failed);
+    fx f;
+    fx_init(&f);
+    sg_load_buffer(f.a, "big.yml", sg_sb_str(&sb), sb.len, NULL, &f.d, &f.rules, &f.n, &f.cap);
+    sg_corrset *s = fx_resolve(&f);
+    CU_ASSERT_EQUAL(s->ncorrs, 3);
+    const sg_diag *x = first_of(&f.d, "correlation");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+    CU_ASSERT_PTR_NOT_NULL(strstr(x->message, "more than 256 rule names"));
+    CU_ASSERT_EQUAL(x->line, 6);
+    x = first_of(&f.d, "limit");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+    CU_ASSERT_PTR_NOT_NULL(strstr(x->message, "20000 rules, over the limit of 1000"));
+    bool deep = false;
+    for (size_t i = 0; i < f.d.n; i++)
+        deep |= strstr(f.d.items[i].message, "nested too deeply") != NULL;
+    CU_ASSERT_TRUE(deep);
+    for (size_t i = 0; i < s->ncorrs; i++)
+        CU_ASSERT_TRUE(s->corrs[i]->broken);
+    fx_free(&f);
+    sg_sb_free(&sb);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -1054,6 +1096,7 @@ int main(void)
     CU_add_test(s, "validation (table)", test_validation);
     CU_add_test(s, "table covers every check", test_validation_covers);
     CU_add_test(s, "long chain", test_long_chain);
+    CU_add_test(s, "hostile sizes", test_hostile);
     CU_pSuite fl = CU_add_suite("filter", NULL, NULL);
     CU_add_test(fl, "merged as and not", test_filter_merge);
     CU_add_test(fl, "broken filter", test_filter_broken);
