@@ -218,11 +218,20 @@ static bool build_input(vctx *V, sg_corr_view *v, size_t i, unsigned depth, size
             if (!add_leaf(V, v, in->sub->leaves[k], leafcap))
                 return false;
     } else {
-        size_t before = V->d->nerrors;
-        ir_rule *ir = ir_build_rule(V->a, r, V->d);
+        /* The rule's own errors are reported where the rule is checked or
+         * compiled; the correlation says once that it cannot be built. */
+        sg_diags bd;
+        sg_diags_init(&bd);
+        ir_rule *ir = ir_build_rule(V->a, r, &bd);
+        bool oom = !ir && ((bd.nerrors == 0 && !r->broken) || bd.oom);
+        sg_diags_free(&bd);
+        if (oom)
+            return false;
         if (!ir) {
-            if (V->d->nerrors == before && !r->broken)
-                return false; /* out of memory */
+            SG_ERR(V->d, "correlation", in->ref->pos,
+                   "rule '%s' has errors, so this correlation cannot be built (see 'sigmacc "
+                   "check')",
+                   in->ref->text);
             v->failed = true;
         } else {
             if (!sg_filter_apply(V->a, V->env->set, ir, V->d))

@@ -916,6 +916,27 @@ static void test_view_warnings_and_failures(void)
     CU_ASSERT_TRUE(b->failed);
     CU_ASSERT_EQUAL(b->ninputs, 0);
     CU_ASSERT_PTR_NULL(sg_corr_view_build(f.a, NULL, &env, &f.d));
+    /* a base rule with errors: one error at the reference, not the rule's own */
+    fx_load(&f, "bad.yml",
+            "title: Bad\nname: bad_rule\nlogsource:\n    product: windows\ndetection:\n"
+            "    sel:\n        Image|endswith|startswith: x\n    condition: sel\n---\n"
+            "title: Uses bad\ncorrelation:\n    type: event_count\n    rules:\n"
+            "        - bad_rule\n    group-by: [User]\n    timespan: 1h\n"
+            "    condition: {gte: 3}\n");
+    sg_corrset *s2 = sg_correlations_resolve(f.a, f.rules, f.n, &f.d);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s2);
+    const sg_correlation *ub = sg_corrset_correlation(s2, doc_named(&f, "bad.yml", 1));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ub);
+    size_t mods = count_check(&f.d, "modifier"), errs = f.d.nerrors;
+    sg_corr_view *bv = sg_corr_view_build(f.a, ub, &env, &f.d);
+    CU_ASSERT_TRUE(bv->failed);
+    CU_ASSERT_EQUAL(count_check(&f.d, "modifier"), mods);
+    CU_ASSERT_EQUAL(f.d.nerrors, errs + 1);
+    const sg_diag *last = &f.d.items[f.d.n - 1];
+    CU_ASSERT_STRING_EQUAL(last->file, "bad.yml");
+    CU_ASSERT_EQUAL(last->line, 14);
+    CU_ASSERT_EQUAL(last->col, 11);
+    CU_ASSERT_PTR_NOT_NULL(strstr(last->message, "rule 'bad_rule' has errors"));
     /* without pipelines the names are the ones the correlation wrote */
     sg_corr_env plain = {s, NULL, NULL};
     sg_corr_view *p = sg_corr_view_build(f.a, s->corrs[0], &plain, &f.d);
