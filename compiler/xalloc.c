@@ -1,4 +1,6 @@
 /* xalloc.c - heap wrappers; failure injection is a test-build option. */
+#include "config.h"
+
 #include "xalloc.h"
 
 #include <stdlib.h>
