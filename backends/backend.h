@@ -19,6 +19,7 @@ typedef struct sg_target_opts {
     const char *format;  /* "default", "savedsearches", … (backend-specific) */
     bool explain;        /* add how each detection item was translated */
     uint32_t sid_base;   /* suricata */
+    void *run;           /* the backend's state for one compile run (run_new), or NULL */
 } sg_target_opts;
 
 typedef struct sg_backend {
@@ -37,6 +38,10 @@ typedef struct sg_backend {
      * (after sg_unsupported), or SIGMA_ENOMEM. */
     sigma_status (*emit_rule)(const ir_rule *r, const sg_target_opts *o, sg_arena *a,
                               sg_strbuf *out, sg_diags *d);
+    /* Optional state shared by the rules of one compile run (e.g. the sids
+     * handed out so far), reached through sg_target_opts.run. */
+    void *(*run_new)(void);
+    void (*run_free)(void *run);
 } sg_backend;
 
 const sg_backend *sg_backend_find(const char *name);

@@ -650,10 +650,17 @@ typedef struct unit {
 
 static void emit_unit(kql *k, const ir_node *n, const unit *u, bool *done, bool in_and)
 {
+    const ir_node *kid = n->kids[u->kid];
+    /* `and` binds tighter than `or` anyway; the parentheses are for readers */
+    bool paren = !u->list && n->kind == IR_OR && kid->kind == IR_AND;
+    if (paren)
+        sg_sb_putc(k->out, '(');
     if (u->list)
         emit_list(k, n, u->kid, done);
     else
-        emit_node(k, n->kids[u->kid], in_and);
+        emit_node(k, kid, in_and);
+    if (paren)
+        sg_sb_putc(k->out, ')');
 }
 
 /* Units [lo, hi) joined by `op`; `wrap`: the result needs parentheses. */
@@ -813,7 +820,7 @@ static const char *const formats[] = {NULL};
 const sg_backend sg_backend_kql = {
     .name = "kql",
     .description = "Kusto Query Language: Microsoft Sentinel, Defender XDR, Azure Data Explorer",
-    .default_pipeline = NULL,
+    .default_pipeline = "kql-adx", /* one generic table: a query for any rule */
     .comment = "//",
     .comment_end = NULL,
     .ext = "kql",

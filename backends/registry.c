@@ -7,6 +7,7 @@
 
 extern const sg_backend sg_backend_spl;
 extern const sg_backend sg_backend_ir;
+extern const sg_backend sg_backend_suricata;
 extern const sg_backend sg_backend_kql;
 
 
@@ -14,6 +15,7 @@ static const sg_backend *const backends[] = {
     &sg_backend_spl,
 
     &sg_backend_ir,
+    &sg_backend_suricata,
     &sg_backend_kql,
 };
 

@@ -227,7 +227,8 @@ sigma_status sigma_compiler_compile(sigma_compiler *c, const char *target, sigma
                "unknown target '%s' (see 'sigmacc list targets')", target);
         return SIGMA_EINVAL;
     }
-    sg_target_opts o = {c->format ? c->format : "default", c->explain, (uint32_t)c->sid_base};
+    sg_target_opts o = {c->format ? c->format : "default", c->explain, (uint32_t)c->sid_base,
+                        NULL};
     if (strcmp(o.format, "default") && strcmp(o.format, "json")) {
         bool known = false;
         for (const char *const *f = b->formats; f && *f; f++)
@@ -261,6 +262,8 @@ sigma_status sigma_compiler_compile(sigma_compiler *c, const char *target, sigma
     bool any_failed = false;
     if (emit_extra(c, b, &o, SIGMA_RESULT_PROLOGUE, fn, user, &st))
         return st;
+    if (b->run_new && !(o.run = b->run_new())) /* the backend's state for this run */
+        return SIGMA_ENOMEM;
     bool stop = false;
     for (size_t i = 0; i < c->nrules && st == SIGMA_OK && !stop; i++) {
         const sg_rule *rule = c->rules[i];
@@ -335,6 +338,9 @@ sigma_status sigma_compiler_compile(sigma_compiler *c, const char *target, sigma
         sg_sb_free(&ex);
         sg_arena_destroy(a);
     }
+    if (b->run_free)
+        b->run_free(o.run);
+    o.run = NULL;
     if (st == SIGMA_OK && emit_extra(c, b, &o, SIGMA_RESULT_EPILOGUE, fn, user, &st))
         return st;
     if (st != SIGMA_OK)
