@@ -59,7 +59,7 @@ typedef struct opts {
     size_t nrules, npipelines, nfiles;
     sigma_input input;
     unsigned threads;
-    bool json, stats, parse_only, quiet, progress, describe;
+    bool json, stats, parse_only, quiet, progress, describe, no_prefilter;
     size_t max_event;
 } opts;
 
@@ -583,6 +583,8 @@ static int parse_opts(int argc, char **argv, opts *o)
             o->json = !strcmp(argv[++i], "json");
         } else if (!strcmp(a, "--stats")) {
             o->stats = true;
+        } else if (!strcmp(a, "--no-prefilter")) {
+            o->no_prefilter = true; /* hidden: every rule on every event (reference) */
         } else if (!strcmp(a, "--parse-only")) {
             o->parse_only = true; /* hidden: benchmark the reader */
         } else if (!strcmp(a, "--describe")) {
@@ -684,7 +686,8 @@ int cmd_match(int argc, char **argv)
         if (sigma_matcher_create(rs, &ms[i]) != SIGMA_OK)
             goto oom;
         if ((o.stats && sigma_matcher_set_option(ms[i], "stats", "1") != SIGMA_OK) ||
-            (o.parse_only && sigma_matcher_set_option(ms[i], "parse-only", "1") != SIGMA_OK))
+            (o.parse_only && sigma_matcher_set_option(ms[i], "parse-only", "1") != SIGMA_OK) ||
+            (o.no_prefilter && sigma_matcher_set_option(ms[i], "prefilter", "0") != SIGMA_OK))
             goto oom;
     }
     progress pg = {false, 0, 0, {0, 0}};

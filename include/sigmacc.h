@@ -165,7 +165,9 @@ void sigma_ruleset_describe(const sigma_ruleset *rs, FILE *f);
 sigma_status sigma_matcher_create(const sigma_ruleset *rs, sigma_matcher **out);
 void sigma_matcher_destroy(sigma_matcher *m);
 /* "stats" "1": count hits, evaluations and time per rule;
- * "parse-only" "1": read events but match nothing (to measure readers). */
+ * "parse-only" "1": read events but match nothing (to measure readers);
+ * "prefilter" "0": evaluate every rule on every event (a slow reference
+ * for testing that dispatch and the prefilter never change results). */
 sigma_status sigma_matcher_set_option(sigma_matcher *m, const char *name, const char *value);
 
 /* Match one event read through `acc`: fn is called for each matching

@@ -100,6 +100,10 @@ sg_aho *sg_aho_build(sg_aho_builder *b)
                 a->cls[c] = (uint8_t)ncls++;
         }
     a->ncls = ncls;
+    /* Patterns are case-folded: upper-case ASCII input takes the class of
+     * its lower-case letter, so ASCII values need no folding pass. */
+    for (int c = 'A'; c <= 'Z'; c++)
+        a->cls[c] = a->cls[c + 32];
     size_t maxst = b->total + 1;
     tr = sg_calloc(maxst * ncls, sizeof *tr);
     own_head = sg_calloc(maxst, sizeof *own_head); /* pattern index + 1 */
@@ -145,23 +149,39 @@ sg_aho *sg_aho_build(sg_aho_builder *b)
             }
         }
     }
-    /* Own ids, flattened per state. */
+    /* Renumber states in BFS order (the queue's order): the shallow
+     * states every scan visits share cache lines. */
+    uint32_t *newid = fail; /* fail links are no longer needed */
+    newid[0] = 0;
+    for (size_t k = 0; k < qt; k++)
+        newid[queue[k]] = (uint32_t)k + 1;
+
+    /* Own ids, flattened per (new) state. */
     uint32_t k = 0;
-    for (uint32_t s = 0; s < nst; s++) {
-        a->out_off[s] = k;
+    for (uint32_t ns = 0; ns < nst; ns++) {
+        uint32_t s = ns == 0 ? 0 : queue[ns - 1];
+        a->out_off[ns] = k;
         for (uint32_t p = own_head[s]; p; p = own_next[p])
             a->out_ids[k++] = b->v[p - 1].id;
     }
     a->out_off[nst] = k;
-    /* Final table: premultiplied targets, flagged when they report. */
+    uint32_t *link = sg_malloc((size_t)nst * sizeof *link);
     a->trans = sg_malloc((size_t)nst * ncls * sizeof *a->trans);
-    if (!a->trans)
+    if (!link || !a->trans) {
+        sg_free(link);
         goto fail;
-    for (size_t i = 0; i < (size_t)nst * ncls; i++) {
-        uint32_t t = tr[i];
-        bool out = own_head[t] || a->out_link[t];
-        a->trans[i] = t * ncls | (out ? OUT_FLAG : 0);
     }
+    for (uint32_t ns = 0; ns < nst; ns++) {
+        uint32_t s = ns == 0 ? 0 : queue[ns - 1];
+        link[ns] = a->out_link[s] ? newid[a->out_link[s]] : 0;
+        for (uint32_t c = 0; c < ncls; c++) {
+            uint32_t t = tr[(size_t)s * ncls + c];
+            bool out = own_head[t] || a->out_link[t];
+            a->trans[(size_t)ns * ncls + c] = newid[t] * ncls | (out ? OUT_FLAG : 0);
+        }
+    }
+    sg_free(a->out_link);
+    a->out_link = link;
     a->nstates = nst;
     sg_free(tr);
     sg_free(fail);

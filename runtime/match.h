@@ -6,7 +6,7 @@
  *
  *     sg_matcher_begin(m);
  *     sg_matcher_add(m, slot, &value);   ... for each field it found
- *     sg_matcher_finish(m, each, ctx, on_match, user);
+ *     sg_matcher_finish(m, raw, len, each, ctx, on_match, user);
  *
  * Values must stay valid until sg_matcher_finish returns. A slot never
  * added is absent. Slots are those of sigma_ruleset_field(). */
@@ -29,8 +29,10 @@ typedef int (*sg_each_fn)(void *ctx, int (*fn)(void *c, const sigma_value *v), v
 void sg_matcher_begin(sigma_matcher *m);
 /* false on out-of-memory (the event is then matched with what it has). */
 bool sg_matcher_add(sigma_matcher *m, uint32_t slot, const sigma_value *v);
-sigma_status sg_matcher_finish(sigma_matcher *m, sg_each_fn each, void *each_ctx,
-                               sigma_match_fn fn, void *user);
+/* raw_json/raw_len: the event's JSON text (for keyword prefiltering), or
+ * NULL for other inputs. */
+sigma_status sg_matcher_finish(sigma_matcher *m, const char *raw_json, size_t raw_len,
+                               sg_each_fn each, void *each_ctx, sigma_match_fn fn, void *user);
 
 /* A reader the matcher owns (created by the scan layer on first use). */
 void *sg_matcher_reader(sigma_matcher *m);

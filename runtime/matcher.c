@@ -52,6 +52,8 @@ struct sigma_matcher {
     bool prefilled;
     sg_each_fn each;
     void *each_ctx;
+    const char *raw_json; /* the event's JSON text, when the reader has it */
+    size_t raw_len;
 
     pcre2_match_data *md;
     pcre2_match_context *mctx;
@@ -61,6 +63,7 @@ struct sigma_matcher {
     void (*reader_free)(void *);
 
     bool stats, parse_only, oom;
+    bool no_prefilter; /* evaluate every rule: the prefilter's reference */
     uint64_t *hits, *evals, *ns;
     uint64_t events, evaluated;
 };
@@ -186,6 +189,10 @@ sigma_status sigma_matcher_set_option(sigma_matcher *m, const char *name, const 
                 return SIGMA_ENOMEM;
         }
         m->stats = on;
+        return SIGMA_OK;
+    }
+    if (!strcmp(name, "prefilter")) {
+        m->no_prefilter = !on;
         return SIGMA_OK;
     }
     if (!strcmp(name, "parse-only")) {
@@ -657,6 +664,38 @@ static void on_hit(void *ctx, uint32_t pid)
         mark(m, rs->pat_rules[k]);
 }
 
+/* Can keyword atoms be looked for in the event's JSON text itself? Yes
+ * when the text is ASCII (the automaton folds ASCII; other text would need
+ * folding) and every string in it is escaped canonically (no \\u, no \\/). */
+static bool json_text_scannable(const char *p, size_t n)
+{
+    if (!sg_is_ascii(p, n))
+        return false;
+    for (const char *q = p, *end = p + n; (q = memchr(q, '\\', (size_t)(end - q))) != NULL;
+         q += 2)
+        if (q + 1 < end && (q[1] == 'u' || q[1] == '/'))
+            return false;
+    return true;
+}
+
+static void scan_values(sigma_matcher *m, const sg_aho *ac, uint32_t slot)
+{
+    for (uint32_t i = slot_values(m, slot); i != NO_VAL; i = m->vals[i].next) {
+        mval *x = &m->vals[i];
+        if (!x->text)
+            continue;
+        /* the automaton folds ASCII itself; other text is folded first */
+        if (sg_is_ascii(x->text, x->tlen)) {
+            sg_aho_scan(ac, x->text, x->tlen, on_hit, m);
+        } else {
+            uint32_t n;
+            const char *s = folded(m, x, &n);
+            if (s)
+                sg_aho_scan(ac, s, n, on_hit, m);
+        }
+    }
+}
+
 static void run_group(sigma_matcher *m, uint32_t g)
 {
     if (m->group_gen[g] == m->gen)
@@ -666,12 +705,14 @@ static void run_group(sigma_matcher *m, uint32_t g)
     for (size_t i = 0; i < G->nalways; i++)
         mark(m, G->always[i]);
     for (size_t f = 0; f < G->nfields; f++) {
-        for (uint32_t i = slot_values(m, G->fields[f].slot); i != NO_VAL; i = m->vals[i].next) {
-            uint32_t n;
-            const char *s = folded(m, &m->vals[i], &n);
-            if (s)
-                sg_aho_scan(G->fields[f].ac, s, n, on_hit, m);
+        uint32_t slot = G->fields[f].slot;
+        if (slot == m->rs->kw_slot && G->kw_json && m->raw_json &&
+            m->slot_gen[slot] != m->gen && json_text_scannable(m->raw_json, m->raw_len)) {
+            /* keywords without collecting the event's strings */
+            sg_aho_scan(G->kw_json, m->raw_json, m->raw_len, on_hit, m);
+            continue;
         }
+        scan_values(m, G->fields[f].ac, slot);
     }
 }
 
@@ -710,7 +751,10 @@ static sigma_status run(sigma_matcher *m, sigma_match_fn fn, void *user)
     m->events++;
     if (m->parse_only)
         return SIGMA_OK;
-    if (rs->ndisp == 0) {
+    if (m->no_prefilter) {
+        for (uint32_t r = 0; r < rs->nrules; r++)
+            mark(m, r);
+    } else if (rs->ndisp == 0) {
         if (rs->ngroups)
             run_group(m, 0);
     } else {
@@ -753,13 +797,15 @@ static sigma_status run(sigma_matcher *m, sigma_match_fn fn, void *user)
     return m->oom ? SIGMA_ENOMEM : SIGMA_OK;
 }
 
-sigma_status sg_matcher_finish(sigma_matcher *m, sg_each_fn each, void *each_ctx,
-                               sigma_match_fn fn, void *user)
+sigma_status sg_matcher_finish(sigma_matcher *m, const char *raw_json, size_t raw_len,
+                               sg_each_fn each, void *each_ctx, sigma_match_fn fn, void *user)
 {
     m->prefilled = true;
     m->acc = NULL;
     m->each = each;
     m->each_ctx = each_ctx;
+    m->raw_json = raw_json;
+    m->raw_len = raw_len;
     return run(m, fn, user);
 }
 
@@ -770,6 +816,7 @@ sigma_status sigma_matcher_match(sigma_matcher *m, const sigma_accessor *acc, vo
         return SIGMA_EINVAL;
     sg_matcher_begin(m);
     m->prefilled = false;
+    m->raw_json = NULL;
     m->acc = acc;
     m->event = event;
     return run(m, fn, user);

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ATOM_MAX 8 /* longer literals contribute their first ATOM_MAX bytes */
+#define ATOM_MAX 32 /* a literal's atom is its most selective window of this size */
 
 /* ---- dispatch keys ------------------------------------------------------------- */
 
@@ -143,7 +143,8 @@ static bool collect_keys(sigma_ruleset *rs, unsigned k, uint32_t n, uint32_t **v
 typedef struct atom {
     uint32_t slot;
     uint32_t len;
-    const char *s; /* folded */
+    const char *s; /* folded, ASCII */
+    unsigned rarity;
 } atom;
 
 typedef struct atomvec {
@@ -301,9 +302,81 @@ static size_t regex_literal(const char *re, size_t n, char *out, size_t cap)
     return best;
 }
 
-static unsigned atom_score(size_t len)
+/* Fragments that occur in most Windows events: an atom made of them hits
+ * everything, so windows that avoid them are preferred (folded text). */
+static const char *const common[] = {
+    "c:\\", "\\windows\\", "\\system32\\", "\\syswow64\\", "\\program files",
+    " (x86)\\", "\\users\\", "\\appdata\\", "\\local\\", "\\roaming\\",
+    "\\microsoft\\", "\\temp\\", ".exe", ".dll", "http://", "https://", "\\software\\",
+    "hklm\\", "hkcu\\", "hku\\", "\\currentversion\\", "\\control\\",
+    "\\services\\", "\\currentcontrolset\\", "\\\\", "  ", " -", " /", "\\windows",
+    "system32", "program files", "microsoft",
+};
+
+/* cov[i] = 1 when byte i of s is inside a common fragment. */
+static void cover(const char *s, size_t n, unsigned char *cov)
 {
-    return len > 8 ? 8 : (unsigned)len;
+    memset(cov, 0, n);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < sizeof common / sizeof common[0]; k++) {
+            const char *c = common[k];
+            if (s[i] != c[0])
+                continue;
+            size_t l = strlen(c);
+            if (i + l <= n && memcmp(s + i, c, l) == 0)
+                memset(cov + i, 1, l);
+        }
+}
+
+static unsigned atom_score(const atom *a)
+{
+    return a->rarity > 8 ? 8 : a->rarity;
+}
+
+/* The best window of a folded literal: no control characters, at most
+ * ATOM_MAX bytes, as rare as possible, the later one on ties (suffixes of
+ * paths are more specific than their prefixes). The automaton folds ASCII
+ * itself, so ASCII values are scanned as they are; other values are folded
+ * first, so non-ASCII atoms are sound too. */
+static bool best_window(const char *s, size_t n, size_t *off, size_t *len, unsigned *score)
+{
+    unsigned char covbuf[256];
+    unsigned char *cov = n <= sizeof covbuf ? covbuf : sg_malloc(n);
+    if (!cov)
+        return false;
+    cover(s, n, cov);
+    bool found = false;
+    *score = 0;
+    for (size_t a = 0; a < n;) {
+        while (a < n && (unsigned char)s[a] < 0x20)
+            a++;
+        size_t b = a;
+        while (b < n && (unsigned char)s[b] >= 0x20)
+            b++;
+        if (b > a) {
+            size_t w = b - a < ATOM_MAX ? b - a : ATOM_MAX;
+            /* uncovered bytes in the window, slid along the run */
+            unsigned r = 0;
+            for (size_t i = a; i < a + w; i++)
+                r += !cov[i];
+            for (size_t i = a;; i++) {
+                if (!found || r >= *score) {
+                    found = true;
+                    *score = r;
+                    *off = i;
+                    *len = w;
+                }
+                if (i + w >= b)
+                    break;
+                r += !cov[i + w];
+                r -= !cov[i];
+            }
+        }
+        a = b;
+    }
+    if (cov != covbuf)
+        sg_free(cov);
+    return found;
 }
 
 /* The atom of one test, if it has one. */
@@ -333,8 +406,6 @@ static bool test_atom(sigma_ruleset *rs, const rtest *t, atom *out, bool *has)
     }
     if (!n || !s)
         return true;
-    if (n > ATOM_MAX)
-        n = ATOM_MAX;
     if (cased) {
         char *f = sg_arena_alloc(rs->arena, n + 1);
         if (!f)
@@ -342,9 +413,11 @@ static bool test_atom(sigma_ruleset *rs, const rtest *t, atom *out, bool *has)
         n = sg_fold(s, n, f);
         s = f;
     }
-    /* Cutting a folded literal may split a UTF-8 character: harmless, the
-     * bytes still occur in the folded value. */
-    *out = (atom){t->slot, (uint32_t)n, s};
+    size_t off, len;
+    unsigned score;
+    if (!best_window(s, n, &off, &len, &score))
+        return true; /* only control characters: no atom */
+    *out = (atom){t->slot, (uint32_t)len, s + off, score};
     *has = true;
     return true;
 }
@@ -364,7 +437,7 @@ static bool node_need(sigma_ruleset *rs, uint32_t n, atomvec *av, need *out, uns
         if (has) {
             if (!atom_push(av, a))
                 return false;
-            *out = (need){false, av->n - 1, 1, atom_score(a.len)};
+            *out = (need){false, av->n - 1, 1, atom_score(&a)};
         }
         return true;
     }
@@ -418,6 +491,19 @@ static bool node_need(sigma_ruleset *rs, uint32_t n, atomvec *av, need *out, uns
 
 /* ---- building ----------------------------------------------------------------------- */
 
+/* How a canonical JSON writer spells the atom (no control characters)
+ * inside a string: only '"' and '\\' are escaped. */
+static size_t json_escape(const char *s, size_t n, char *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"' || s[i] == '\\')
+            out[k++] = '\\';
+        out[k++] = s[i];
+    }
+    return k;
+}
+
 typedef struct rule_need {
     bool top;
     atom *atoms;
@@ -441,6 +527,7 @@ void sg_prefilter_free(sigma_ruleset *rs)
     for (size_t g = 0; g < rs->ngroups; g++) {
         for (size_t f = 0; f < rs->groups[g].nfields; f++)
             sg_aho_free(rs->groups[g].fields[f].ac);
+        sg_aho_free(rs->groups[g].kw_json);
         sg_free(rs->groups[g].fields);
         sg_free(rs->groups[g].always);
     }
@@ -595,6 +682,7 @@ bool sg_prefilter_build(sigma_ruleset *rs)
             goto out;
         memset(&patmap, 0, sizeof patmap);
         bool fail = false;
+        sg_aho_builder *ab_kw = NULL;
         for (size_t r = 0; r < nr && !fail; r++) {
             if (!(w[r / 64] >> (r % 64) & 1))
                 continue;
@@ -623,6 +711,13 @@ bool sg_prefilter_build(sigma_ruleset *rs)
                     else if (!sg_strmap_put(tmp, &patmap, kb, 4 + a->len, pid) ||
                              !sg_aho_add(ab[a->slot], a->s, a->len, pid))
                         fail = true;
+                    else if (a->slot == rs->kw_slot) {
+                        char esc[2 * ATOM_MAX];
+                        size_t el = json_escape(a->s, a->len, esc);
+                        if ((!ab_kw && !(ab_kw = sg_aho_builder_new())) ||
+                            !sg_aho_add(ab_kw, esc, el, pid))
+                            fail = true;
+                    }
                 }
                 if (npairs == cappairs) {
                     size_t cp = cappairs ? cappairs * 2 : 1024;
@@ -637,6 +732,16 @@ bool sg_prefilter_build(sigma_ruleset *rs)
                 pairs[npairs++] = (pair){pid, (uint32_t)r};
             }
         }
+        /* Keywords in JSON events: the same atoms JSON-escaped, scanned over
+         * the event's text (see rgroup.kw_json). */
+        if (ab_kw && !fail) {
+            G->kw_json = sg_aho_build(ab_kw);
+            if (!G->kw_json)
+                fail = true;
+            else
+                rs->ac_memory += sg_aho_memory(G->kw_json);
+        }
+        sg_aho_builder_free(ab_kw);
         for (size_t s = 0; s < rs->nslots; s++) {
             if (!ab[s])
                 continue;

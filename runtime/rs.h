@@ -94,6 +94,11 @@ typedef struct rgroup {
     size_t nalways;
     gfield *fields;
     size_t nfields;
+    /* The keyword atoms JSON-escaped, for scanning a JSON event's text
+     * instead of collecting its strings: when the text escapes canonically
+     * (no \u, no \/), a string containing an atom means the text contains
+     * the escaped atom. NULL when the group has no keyword atoms. */
+    sg_aho *kw_json;
     size_t nrules; /* all rules of the group (for --stats) */
 } rgroup;
 

@@ -131,7 +131,8 @@ static sigma_status json_event(void *ctx, const char *raw, size_t len, sg_each_f
     scan *s = ctx;
     s->ev_raw = raw;
     s->ev_len = len;
-    sigma_status st = s->stop ? SIGMA_OK : sg_matcher_finish(s->m, each, each_ctx, match_cb, s);
+    sigma_status st =
+        s->stop ? SIGMA_OK : sg_matcher_finish(s->m, raw, len, each, each_ctx, match_cb, s);
     s->event++;
     return st;
 }
@@ -183,7 +184,7 @@ static sigma_status scan_lines(scan *s, const char *buf, size_t len)
             s->ev_raw = l.s;
             s->ev_len = l.n;
             s->cur = s->orig = buf;
-            sigma_status st = sg_matcher_finish(s->m, line_each, &l, match_cb, s);
+            sigma_status st = sg_matcher_finish(s->m, NULL, 0, line_each, &l, match_cb, s);
             if (st != SIGMA_OK)
                 return st;
             s->event++;
