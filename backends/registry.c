@@ -9,6 +9,7 @@ extern const sg_backend sg_backend_spl;
 extern const sg_backend sg_backend_ir;
 extern const sg_backend sg_backend_suricata;
 extern const sg_backend sg_backend_kql;
+extern const sg_backend sg_backend_c;
 
 
 static const sg_backend *const backends[] = {
@@ -17,6 +18,7 @@ static const sg_backend *const backends[] = {
     &sg_backend_ir,
     &sg_backend_suricata,
     &sg_backend_kql,
+    &sg_backend_c,
 };
 
 size_t sg_backend_count(void)
