@@ -1,5 +1,6 @@
 /* aho.c - Aho-Corasick DFA with byte classes (see aho.h). */
 #include "aho.h"
+#include "fold.h"
 #include "xalloc.h"
 
 #include <string.h>
@@ -18,13 +19,21 @@ struct sg_aho_builder {
     size_t total;
 };
 
+/* Only the first AHO_DEPTH bytes of a pattern go into the automaton: the
+ * DFA stays small enough for the cache, and a longer pattern is verified
+ * with a comparison when its prefix is seen (like YARA's atoms). */
+#define AHO_DEPTH 6
+
 struct sg_aho {
     uint32_t *trans;        /* [state * ncls + class]: next * ncls, | OUT_FLAG */
     uint32_t ncls, nstates;
     uint8_t cls[256];
-    uint32_t *out_off;      /* [state], [state + 1]: own ids in out_ids */
-    uint32_t *out_ids;
-    uint32_t *out_link;     /* nearest proper suffix state with ids (0 = none) */
+    uint32_t *out_off;      /* [state], [state + 1]: own outputs */
+    uint32_t *out_ids;      /* caller's id of each output */
+    uint32_t *out_len;      /* pattern length (verify beyond AHO_DEPTH) */
+    uint32_t *out_pos;      /* pattern bytes in pool */
+    char *pool;
+    uint32_t *out_link;     /* nearest proper suffix state with outputs (0 = none) */
 };
 
 sg_aho_builder *sg_aho_builder_new(void)
@@ -70,6 +79,9 @@ void sg_aho_free(sg_aho *a)
     sg_free(a->trans);
     sg_free(a->out_off);
     sg_free(a->out_ids);
+    sg_free(a->out_len);
+    sg_free(a->out_pos);
+    sg_free(a->pool);
     sg_free(a->out_link);
     sg_free(a);
 }
@@ -104,7 +116,9 @@ sg_aho *sg_aho_build(sg_aho_builder *b)
      * its lower-case letter, so ASCII values need no folding pass. */
     for (int c = 'A'; c <= 'Z'; c++)
         a->cls[c] = a->cls[c + 32];
-    size_t maxst = b->total + 1;
+    size_t maxst = 1;
+    for (size_t i = 0; i < b->n; i++)
+        maxst += b->v[i].len < AHO_DEPTH ? b->v[i].len : AHO_DEPTH;
     tr = sg_calloc(maxst * ncls, sizeof *tr);
     own_head = sg_calloc(maxst, sizeof *own_head); /* pattern index + 1 */
     own_next = sg_calloc(b->n + 1, sizeof *own_next);
@@ -115,7 +129,8 @@ sg_aho *sg_aho_build(sg_aho_builder *b)
     uint32_t nst = 1;
     for (size_t i = 0; i < b->n; i++) {
         uint32_t s = 0;
-        for (size_t k = 0; k < b->v[i].len; k++) {
+        size_t depth = b->v[i].len < AHO_DEPTH ? b->v[i].len : AHO_DEPTH;
+        for (size_t k = 0; k < depth; k++) {
             uint32_t c = a->cls[(unsigned char)b->v[i].s[k]];
             if (!tr[(size_t)s * ncls + c])
                 tr[(size_t)s * ncls + c] = nst++;
@@ -129,7 +144,11 @@ sg_aho *sg_aho_build(sg_aho_builder *b)
     a->out_link = sg_calloc(nst, sizeof *a->out_link);
     a->out_off = sg_calloc((size_t)nst + 1, sizeof *a->out_off);
     a->out_ids = sg_calloc(b->n + 1, sizeof *a->out_ids);
-    if (!fail || !queue || !a->out_link || !a->out_off || !a->out_ids)
+    a->out_len = sg_calloc(b->n + 1, sizeof *a->out_len);
+    a->out_pos = sg_calloc(b->n + 1, sizeof *a->out_pos);
+    a->pool = sg_malloc(b->total + 1);
+    if (!fail || !queue || !a->out_link || !a->out_off || !a->out_ids || !a->out_len ||
+        !a->out_pos || !a->pool)
         goto fail;
     size_t qh = 0, qt = 0;
     for (uint32_t c = 0; c < ncls; c++)
@@ -157,12 +176,19 @@ sg_aho *sg_aho_build(sg_aho_builder *b)
         newid[queue[k]] = (uint32_t)k + 1;
 
     /* Own ids, flattened per (new) state. */
-    uint32_t k = 0;
+    uint32_t k = 0, pos = 0;
     for (uint32_t ns = 0; ns < nst; ns++) {
         uint32_t s = ns == 0 ? 0 : queue[ns - 1];
         a->out_off[ns] = k;
-        for (uint32_t p = own_head[s]; p; p = own_next[p])
-            a->out_ids[k++] = b->v[p - 1].id;
+        for (uint32_t p = own_head[s]; p; p = own_next[p]) {
+            const pat *x = &b->v[p - 1];
+            a->out_ids[k] = x->id;
+            a->out_len[k] = (uint32_t)x->len;
+            a->out_pos[k] = pos;
+            memcpy(a->pool + pos, x->s, x->len);
+            pos += (uint32_t)x->len;
+            k++;
+        }
     }
     a->out_off[nst] = k;
     uint32_t *link = sg_malloc((size_t)nst * sizeof *link);
@@ -199,11 +225,26 @@ fail:
     return NULL;
 }
 
-static void report(const sg_aho *a, uint32_t st, sg_aho_hit_fn hit, void *ctx)
+/* A prefix ended at s[i]: report its patterns whose rest follows. */
+static void report(const sg_aho *a, uint32_t st, const unsigned char *s, size_t i, size_t n,
+                   sg_aho_hit_fn hit, void *ctx)
 {
     for (; st; st = a->out_link[st])
-        for (uint32_t k = a->out_off[st]; k < a->out_off[st + 1]; k++)
+        for (uint32_t k = a->out_off[st]; k < a->out_off[st + 1]; k++) {
+            uint32_t len = a->out_len[k];
+            if (len > AHO_DEPTH) {
+                size_t start = i + 1 - AHO_DEPTH;
+                if (start + len > n)
+                    continue;
+                const unsigned char *pb = (const unsigned char *)a->pool + a->out_pos[k];
+                size_t j = AHO_DEPTH;
+                while (j < len && sg_lower_table[s[start + j]] == pb[j])
+                    j++;
+                if (j < len)
+                    continue;
+            }
             hit(ctx, a->out_ids[k]);
+        }
 }
 
 void sg_aho_scan(const sg_aho *a, const char *s, size_t n, sg_aho_hit_fn hit, void *ctx)
@@ -216,7 +257,7 @@ void sg_aho_scan(const sg_aho *a, const char *s, size_t n, sg_aho_hit_fn hit, vo
         st = T[st + cls[p[i]]];
         if (st & OUT_FLAG) {
             st &= ~OUT_FLAG;
-            report(a, st / a->ncls, hit, ctx);
+            report(a, st / a->ncls, p, i, n, hit, ctx);
         }
     }
 }

@@ -5,6 +5,8 @@
  * one are still matched. */
 #include "test_match.h"
 
+#include "aho.h"
+
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,6 +186,40 @@ static void test_split(void)
     sigma_ruleset_destroy(rs);
 }
 
+/* The prefilter automaton: patterns longer than its depth are verified,
+ * ASCII input is folded by the byte classes, overlaps are all reported. */
+static void on_aho_hit(void *ctx, uint32_t id)
+{
+    ((unsigned *)ctx)[id]++;
+}
+
+static void test_aho(void)
+{
+    static const char *pats[] = {"abcdefghij", "cdef", "xyz", "defghijk", "a", "\\windows\\x"};
+    sg_aho_builder *b = sg_aho_builder_new();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    for (uint32_t i = 0; i < 6; i++)
+        CU_ASSERT(sg_aho_add(b, pats[i], strlen(pats[i]), i));
+    sg_aho *a = sg_aho_build(b);
+    sg_aho_builder_free(b);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    unsigned hits[6] = {0};
+    const char *text = "zzABCDEFGHIJzz C:\\WINDOWS\\X abcdefgh";
+    sg_aho_scan(a, text, strlen(text), on_aho_hit, hits);
+    CU_ASSERT_EQUAL(hits[0], 1); /* long, verified, folded */
+    CU_ASSERT_EQUAL(hits[1], 2);
+    CU_ASSERT_EQUAL(hits[2], 0);
+    CU_ASSERT_EQUAL(hits[3], 0); /* "defghij" then 'z': verification fails */
+    CU_ASSERT_EQUAL(hits[4], 2);
+    CU_ASSERT_EQUAL(hits[5], 1);
+    /* a long pattern cut off by the end of the text */
+    memset(hits, 0, sizeof hits);
+    sg_aho_scan(a, "abcdefghi", 9, on_aho_hit, hits);
+    CU_ASSERT_EQUAL(hits[0], 0);
+    CU_ASSERT_EQUAL(hits[1], 1);
+    sg_aho_free(a);
+}
+
 void test_match_readers_register(void)
 {
     CU_pSuite s = CU_add_suite("match-readers", NULL, NULL);
@@ -193,4 +229,5 @@ void test_match_readers_register(void)
     CU_add_test(s, "lines with odd bytes", test_lines_bytes);
     CU_add_test(s, "random input", test_random);
     CU_add_test(s, "chunk splitting", test_split);
+    CU_add_test(s, "prefilter automaton", test_aho);
 }
