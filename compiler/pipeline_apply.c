@@ -593,8 +593,10 @@ bool sg_pipelines_apply(sg_arena *a, sg_pipeline *const *p, size_t n, ir_rule *r
     c.backend = backend;
     c.pls = p;
     c.npl = n;
-    c.md = pl_md_create();
-    if (!c.md)
+    bool re = false;
+    for (size_t i = 0; i < n; i++)
+        re |= p[i]->uses_re;
+    if (re && !(c.md = pl_md_create()))
         return false;
     for (size_t i = 0; i < n && !c.stop && !c.oom; i++) {
         c.pl = p[i];

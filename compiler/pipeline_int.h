@@ -227,6 +227,7 @@ struct sg_pipeline {
     const sg_ynode *vars; /* a map, or NULL */
     pl_item *items;
     size_t nitems;
+    bool uses_re; /* some item or condition holds a regular expression */
 };
 
 /* Build the IR of an add_condition `conditions:` map. With `r`, template
@@ -256,7 +257,7 @@ typedef struct pl_ctx {
     size_t npl;
     const sg_pipeline *pl; /* of the current item */
     const pl_item *it;     /* current item */
-    pl_md *md;
+    pl_md *md;             /* only when some pipeline uses a regex */
 
     const char **applied; /* ids of items applied to the rule */
     size_t napplied, capapplied;
