@@ -15,6 +15,8 @@
 
 #include <stdint.h>
 
+struct sg_corr_view; /* correlation.h */
+
 typedef struct sg_target_opts {
     const char *format;  /* "default", "savedsearches", … (backend-specific) */
     bool explain;        /* add how each detection item was translated */
@@ -42,6 +44,11 @@ typedef struct sg_backend {
      * handed out so far), reached through sg_target_opts.run. */
     void *(*run_new)(void);
     void (*run_free)(void *run);
+    /* Optional: one correlation rule (correlation.h: the view holds its
+     * base rules after filters and pipelines). Same contract as emit_rule.
+     * Targets without it report correlations as unsupported. */
+    sigma_status (*emit_correlation)(const struct sg_corr_view *v, const sg_target_opts *o,
+                                     sg_arena *a, sg_strbuf *out, sg_diags *d);
 } sg_backend;
 
 const sg_backend *sg_backend_find(const char *name);

@@ -14,6 +14,7 @@
  * say is a per-rule error, never a looser query. */
 #include "backend.h"
 #include "kql_escape.h"
+#include "kql_int.h"
 #include "kql_re2.h"
 
 #include <inttypes.h>
@@ -815,6 +816,48 @@ static sigma_status emit(const ir_rule *r, const sg_target_opts *o, sg_arena *a,
     return k.st;
 }
 
+/* ---- for kql_corr.c (kql_int.h) ------------------------------------------------------ */
+
+static sigma_status setup_table(kql *k, const ir_rule *r)
+{
+    k->table = ir_state_get(r, "query_table");
+    if (!k->table || !*k->table)
+        k->table = "the table";
+    const char *schema = ir_state_get(r, "query_table_schema");
+    if (schema && !parse_schema(k, schema))
+        return sg_unsupported(k->d, r, (sg_pos){0}, TARGET,
+                              "the pipeline's schema of %s is malformed: %s", k->table, schema);
+    return k->st;
+}
+
+sigma_status kql_field_expr(const ir_rule *r, const char *field, sg_pos pos, kql_cast cast,
+                            sg_arena *a, sg_strbuf *out, sg_diags *d)
+{
+    kql k = {.r = r, .a = a, .out = out, .d = d, .st = SIGMA_OK};
+    kref f;
+    if (setup_table(&k, r) != SIGMA_OK || !resolve(&k, field, pos, &f))
+        return k.st;
+    bool keep = cast == KQL_AS_STRING ? f.type == KT_STRING : is_numeric(f.type);
+    if (!keep)
+        sg_sb_puts(out, cast == KQL_AS_STRING ? "tostring(" : "todouble(");
+    put_ref(&k, &f, false);
+    if (!keep)
+        sg_sb_putc(out, ')');
+    return out->failed ? SIGMA_ENOMEM : k.st;
+}
+
+int kql_table_has(const ir_rule *r, const char *name, sg_arena *a)
+{
+    sg_diags quiet;
+    sg_diags_init(&quiet);
+    kql k = {.r = r, .a = a, .d = &quiet, .st = SIGMA_OK};
+    int has = setup_table(&k, r) != SIGMA_OK || !k.schema ? -1
+              : find_col(&k, name, strlen(name))      ? 1
+                                                       : 0;
+    sg_diags_free(&quiet);
+    return has;
+}
+
 static const char *const formats[] = {NULL};
 
 const sg_backend sg_backend_kql = {
@@ -826,4 +869,5 @@ const sg_backend sg_backend_kql = {
     .ext = "kql",
     .formats = formats,
     .emit_rule = emit,
+    .emit_correlation = kql_emit_correlation, /* kql_corr.c */
 };

@@ -22,6 +22,7 @@
  * the field: both halves agree with the IR's NOT. */
 #include "backend.h"
 #include "spl_escape.h"
+#include "spl_int.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -977,14 +978,18 @@ static int severity(const char *level)
 
 static sigma_status emit_saved(spl *S, sg_strbuf *o)
 {
-    const ir_rule *r = S->r;
     sg_strbuf q;
     sg_sb_init(&q);
     sigma_status st = emit_query(S, &q);
-    if (st != SIGMA_OK) {
-        sg_sb_free(&q);
-        return st;
-    }
+    if (st == SIGMA_OK)
+        st = spl_saved_stanza(S->r, &q, NULL, o);
+    sg_sb_free(&q);
+    return st;
+}
+
+sigma_status spl_saved_stanza(const ir_rule *r, const sg_strbuf *q, const char *earliest,
+                              sg_strbuf *o)
+{
     sg_sb_puts(o, "# ");
     conf_line(o, r->id ? r->id : "(no id)", false);
     sg_sb_puts(o, " | ");
@@ -999,11 +1004,11 @@ static sigma_status emit_saved(spl *S, sg_strbuf *o)
     }
     sg_sb_puts(o, "search = ");
     /* a multi-line search continues with a backslash at each line end */
-    for (size_t i = 0; i < q.len; i++) {
-        if (q.data[i] == '\n')
+    for (size_t i = 0; i < q->len; i++) {
+        if (q->data[i] == '\n')
             sg_sb_puts(o, " \\\n");
         else
-            sg_sb_putc(o, q.data[i]);
+            sg_sb_putc(o, q->data[i]);
     }
     sg_sb_putc(o, '\n');
     int sev = severity(r->level);
@@ -1013,12 +1018,23 @@ static sigma_status emit_saved(spl *S, sg_strbuf *o)
                   "counttype = number of events\n"
                   "relation = greater than\n"
                   "quantity = 0\n"
-                  "cron_schedule = */15 * * * *\n"
-                  "dispatch.earliest_time = -15m\n"
-                  "dispatch.latest_time = now\n"
+                  "cron_schedule = */15 * * * *\n");
+    sg_sb_printf(o, "dispatch.earliest_time = %s\n", earliest ? earliest : "-15m");
+    sg_sb_puts(o, "dispatch.latest_time = now\n"
                   "enableSched = 0\n");
-    sg_sb_free(&q);
-    return o->failed ? SIGMA_ENOMEM : SIGMA_OK;
+    return o->failed || q->failed ? SIGMA_ENOMEM : SIGMA_OK;
+}
+
+/* The query alone (correlations build on it: spl_corr.c). */
+sigma_status spl_rule_query(const ir_rule *r, sg_arena *a, sg_strbuf *out, sg_diags *d)
+{
+    spl S = {r, a, d, {0}, NULL, 0, 0, false};
+    sg_sb_init(&S.re);
+    sigma_status st = emit_query(&S, out);
+    if (S.oom || S.re.failed || out->failed)
+        st = SIGMA_ENOMEM;
+    sg_sb_free(&S.re);
+    return st;
 }
 
 /* ---- the vtable ----------------------------------------------------------------------------------- */
@@ -1054,4 +1070,5 @@ const sg_backend sg_backend_spl = {
     .formats = spl_formats,
     .prologue = spl_prologue,
     .emit_rule = spl_emit,
+    .emit_correlation = spl_emit_correlation, /* spl_corr.c */
 };

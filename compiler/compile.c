@@ -5,6 +5,7 @@
  * target cannot express it) is reported through its result and the
  * compiler's diagnostics; the other rules still compile. */
 #include "backend.h"
+#include "corr_emit.h" /* correlations through the target */
 #include "correlation.h"
 #include "driver.h"
 #include "ir.h"
@@ -274,6 +275,8 @@ sigma_status sigma_compiler_compile(sigma_compiler *c, const char *target, sigma
             any_failed |= !f || f->broken; /* its errors are in c->diags */
             continue;
         }
+        if (!sg_corr_emit_alone(cs, rule, b)) /* corr: only feeds a correlation */
+            continue;
         sg_arena *a = sg_arena_create();
         sg_diags d;
         sg_diags_init(&d);
@@ -287,9 +290,17 @@ sigma_status sigma_compiler_compile(sigma_compiler *c, const char *target, sigma
             st = SIGMA_ENOMEM;
             goto next;
         }
-        if (rule->kind != SG_DOC_RULE) {
+        if (rule->kind == SG_DOC_CORRELATION) { /* corr: corr_emit.c */
+            sigma_status s = sg_corr_emit(cs, rule, b, &o, pl, npl, a, &out, &d);
+            if (s == SIGMA_ENOMEM || out.failed) {
+                st = SIGMA_ENOMEM;
+                goto next;
+            }
+            if (s == SIGMA_OK)
+                res.text = sg_sb_str(&out);
+        } else if (rule->kind != SG_DOC_RULE) {
             sg_unsupported(&d, NULL, rule->pos, b->name, "%s rules are not supported yet",
-                           rule->kind == SG_DOC_CORRELATION ? "correlation" : "filter");
+                           "filter");
         } else if (!rule->broken) {
             ir_rule *ir = ir_build_rule(a, rule, &d);
             res.ir = ir;
