@@ -125,7 +125,8 @@ static bool parse_schema(kql *k, const char *s)
         size_t tlen = (size_t)(p - ty);
         bool known = false;
         for (size_t i = 0; i < sizeof type_names / sizeof type_names[0]; i++)
-            if (strlen(type_names[i].name) == tlen && !strncmp(type_names[i].name, ty, tlen)) {
+            if (type_names[i].name[0] == ty[0] && !strncmp(type_names[i].name, ty, tlen) &&
+                type_names[i].name[tlen] == '\0') {
                 cols[n++] = (kcol){name, len, type_names[i].type};
                 known = true;
                 break;
@@ -303,6 +304,14 @@ static void put_num(kql *k, const ir_num *num, sg_pos pos)
 
 static const char *const num_ops[] = {"==", "<", "<=", ">", ">="};
 
+/* " op " without printf: this runs for every test of every rule. */
+static void put_op(sg_strbuf *o, const char *op)
+{
+    sg_sb_putc(o, ' ');
+    sg_sb_puts(o, op);
+    sg_sb_putc(o, ' ');
+}
+
 static bool is_numeric(ktype t)
 {
     return t == KT_LONG || t == KT_REAL;
@@ -428,7 +437,7 @@ static void emit_str(kql *k, const ir_test *t, const kref *f)
         return;
     }
     put_ref(k, f, true);
-    sg_sb_printf(o, " %s ", str_op(t->mode, t->cased));
+    put_op(o, str_op(t->mode, t->cased));
     put_str(k, s, n, t->pos);
 }
 
@@ -452,7 +461,7 @@ static void emit_num(kql *k, const ir_test *t, const kref *f)
              f->type == KT_BOOL ? "bool" : f->type == KT_DATETIME ? "datetime" : "non-numeric");
         return;
     }
-    sg_sb_printf(o, " %s ", num_ops[t->op]);
+    put_op(o, num_ops[t->op]);
     put_num(k, &t->num, t->pos);
 }
 
@@ -470,13 +479,15 @@ static void emit_timepart(kql *k, const ir_test *t, const kref *f)
         FAIL(k, t->pos, "unknown date part");
         return;
     }
-    sg_sb_printf(k->out, "datetime_part(\"%s\", ", part);
+    sg_sb_puts(k->out, "datetime_part(\"");
+    sg_sb_puts(k->out, part);
+    sg_sb_puts(k->out, "\", ");
     bool conv = f->type != KT_DATETIME;
     if (conv)
         sg_sb_puts(k->out, "todatetime(");
     put_ref(k, f, false);
-    sg_sb_puts(k->out, conv ? ")) " : ") ");
-    sg_sb_printf(k->out, "%s ", num_ops[t->op]);
+    sg_sb_puts(k->out, conv ? "))" : ")");
+    put_op(k->out, num_ops[t->op]);
     put_num(k, &t->num, t->pos);
 }
 
@@ -494,7 +505,7 @@ static void emit_fieldref(kql *k, const ir_test *t, const kref *f)
         return;
     }
     put_ref(k, f, true);
-    sg_sb_printf(o, " %s ", str_op(t->mode, t->cased));
+    put_op(o, str_op(t->mode, t->cased));
     put_ref(k, &g, true);
 }
 
@@ -508,7 +519,7 @@ static void emit_test(kql *k, const ir_test *t)
         const char *s;
         size_t n;
         segs_text(k, t, &s, &n);
-        sg_sb_printf(o, "* %s ", t->cased ? "contains_cs" : "contains");
+        sg_sb_puts(o, t->cased ? "* contains_cs " : "* contains ");
         put_str(k, s, n, t->pos);
         return;
     }
@@ -532,7 +543,7 @@ static void emit_test(kql *k, const ir_test *t)
         return;
     }
     case IR_T_CIDR:
-        sg_sb_printf(o, "ipv%d_is_in_range(", t->family == 6 ? 6 : 4);
+        sg_sb_puts(o, t->family == 6 ? "ipv6_is_in_range(" : "ipv4_is_in_range(");
         put_ref(k, &f, true);
         sg_sb_puts(o, ", ");
         put_str(k, t->cidr_text, strlen(t->cidr_text), t->pos);
@@ -562,7 +573,9 @@ static void emit_test(kql *k, const ir_test *t)
         emit_timepart(k, t, &f);
         return;
     case IR_T_EXPR:
-        sg_sb_printf(o, "(%s)", t->expr);
+        sg_sb_putc(o, '(');
+        sg_sb_puts(o, t->expr);
+        sg_sb_putc(o, ')');
         return;
     }
 }
@@ -802,7 +815,8 @@ static sigma_status emit(const ir_rule *r, const sg_target_opts *o, sg_arena *a,
         k.kwcol = NULL;
 
     size_t mark = out->len;
-    sg_sb_printf(out, "%s\n| where ", k.table);
+    sg_sb_puts(out, k.table);
+    sg_sb_puts(out, "\n| where ");
     emit_node(&k, r->expr, false);
     if (k.st == SIGMA_OK)
         emit_project(&k);

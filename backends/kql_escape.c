@@ -60,10 +60,13 @@ bool kql_quote(sg_strbuf *out, const char *s, size_t n)
     }
     if (verbatim) {
         sg_sb_puts(out, "@\"");
-        for (size_t i = 0; i < n; i++) {
-            if (s[i] == '"')
+        for (size_t i = 0; i < n;) { /* runs up to each quote, which is doubled */
+            const char *q = memchr(s + i, '"', n - i);
+            size_t run = q ? (size_t)(q - (s + i)) + 1 : n - i;
+            sg_sb_put(out, s + i, run);
+            if (q)
                 sg_sb_putc(out, '"');
-            sg_sb_putc(out, s[i]);
+            i += run;
         }
         sg_sb_putc(out, '"');
         return true;
@@ -143,6 +146,8 @@ bool kql_ident_is_bare(const char *s, size_t n)
         if (!alpha && !(i > 0 && c >= '0' && c <= '9'))
             return false;
     }
+    if (s[0] < 'a' || s[0] > 'z') /* every keyword starts in lower case */
+        return true;
     char buf[65];
     memcpy(buf, s, n);
     buf[n] = '\0';
