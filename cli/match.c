@@ -372,7 +372,8 @@ static bool read_file(ctx *c, size_t fi, sigma_matcher *m0, bool threaded, progr
             ok = false;
             break;
         }
-        memcpy(j->buf, carry, ncarry);
+        if (ncarry)
+            memcpy(j->buf, carry, ncarry);
         j->len = ncarry;
         size_t want = CHUNK;
         size_t split = 0;
@@ -419,7 +420,8 @@ static bool read_file(ctx *c, size_t fi, sigma_matcher *m0, bool threaded, progr
             break;
         }
         carry = nc;
-        memcpy(carry, j->buf + split, rest);
+        if (rest)
+            memcpy(carry, j->buf + split, rest);
         ncarry = rest;
         j->len = split;
         memset(j->buf + j->len, 0, PAD);
@@ -482,7 +484,8 @@ static void print_stats(const ctx *c, sigma_matcher **ms, size_t nm, double secs
             v[r].ns += t;
         }
     }
-    qsort(v, nr, sizeof *v, cmp_stat);
+    if (nr)
+        qsort(v, nr, sizeof *v, cmp_stat);
     fprintf(stderr, "%10s %10s %10s  %-36s %s\n", "hits", "evals", "time-ms", "id", "title");
     for (size_t r = 0; r < nr; r++) {
         if (!v[r].hits && !v[r].evals)

@@ -226,8 +226,10 @@ fail:
 }
 
 /* A prefix ended at s[i]: report its patterns whose rest follows. */
-static void report(const sg_aho *a, uint32_t st, const unsigned char *s, size_t i, size_t n,
-                   sg_aho_hit_fn hit, void *ctx)
+/* Out of line: the scan loop stays small. */
+__attribute__((noinline)) static void report(const sg_aho *a, uint32_t st,
+                                             const unsigned char *s, size_t i, size_t n,
+                                             sg_aho_hit_fn hit, void *ctx)
 {
     for (; st; st = a->out_link[st])
         for (uint32_t k = a->out_off[st]; k < a->out_off[st + 1]; k++) {

@@ -766,7 +766,8 @@ bool sg_prefilter_build(sigma_ruleset *rs)
             goto out;
     }
     /* pattern -> rules, compressed rows */
-    qsort(pairs, npairs, sizeof *pairs, cmp_pair);
+    if (npairs)
+        qsort(pairs, npairs, sizeof *pairs, cmp_pair);
     rs->npatterns = npat;
     rs->pat_off = sg_calloc((size_t)npat + 1, sizeof *rs->pat_off);
     rs->pat_rules = sg_malloc((npairs ? npairs : 1) * sizeof *rs->pat_rules);
