@@ -52,6 +52,7 @@ typedef struct kql {
     bool schema;
     const char *kwcol;
     sigma_status st; /* first failure; emission goes on only to find more */
+    bool quiet;      /* probing (| project): failures are not errors */
 } kql;
 
 /* A field resolved against the schema. */
@@ -65,7 +66,7 @@ typedef struct kref {
 
 #define FAIL(k, pos, ...)                                                                \
     do {                                                                                 \
-        if ((k)->st == SIGMA_OK)                                                         \
+        if ((k)->st == SIGMA_OK && !(k)->quiet)                                          \
             (k)->st = sg_unsupported((k)->d, (k)->r, (pos), TARGET, __VA_ARGS__);       \
     } while (0)
 
@@ -762,15 +763,19 @@ static void emit_node(kql *k, const ir_node *n, bool in_and)
 
 /* ---- the rule ---------------------------------------------------------------------- */
 
-/* `| project` of the rule's fields that are plain columns. */
+/* `| project` of the rule's fields; a property inside a dynamic column is
+ * projected under its path (`CommandLine = Event.CommandLine`). */
 static void emit_project(kql *k)
 {
     const ir_rule *r = k->r;
     size_t m = 0;
     for (size_t i = 0; i < r->nfields; i++) {
         const char *name = r->fields[i];
-        size_t len = strlen(name);
-        if (k->schema ? !find_col(k, name, len) : !kql_ident_is_bare(name, len)) {
+        kref f;
+        k->quiet = true;
+        bool ok = resolve(k, name, (sg_pos){0}, &f);
+        k->quiet = false;
+        if (!ok) {
             sg_diag_add(k->d, SG_SEV_WARNING, "unsupported",
                         r->src ? r->src->fields.pos : (sg_pos){r->path, 0, 0},
                         "%s: fields: '%s' is not a column of %s: left out of | project", TARGET,
@@ -783,7 +788,14 @@ static void emit_project(kql *k)
         if (dup)
             continue;
         sg_sb_puts(k->out, m++ ? ", " : "\n| project ");
-        kql_ident(k->out, name, len);
+        if (f.path) {
+            const char *rest = name + f.baselen + 1;
+            kql_ident(k->out, rest, strlen(rest));
+            sg_sb_puts(k->out, " = ");
+            put_ref(k, &f, false);
+        } else {
+            kql_ident(k->out, name, strlen(name));
+        }
     }
 }
 
