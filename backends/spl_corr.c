@@ -358,7 +358,7 @@ static bool setup(sctx *S, corr *C)
     }
     /* "this event belongs to c and has every group field" */
     bool first = true;
-    if (!C->simple) {
+    if (!C->simple && ng == 0) { /* else a group column is null outside c */
         sg_sb_putc(&S->tmp, '(');
         for (size_t i = 0; i < n; i++)
             sg_sb_printf(&S->tmp, "%s%s", i ? " OR " : "", C->member[i]);

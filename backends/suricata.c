@@ -574,8 +574,8 @@ typedef struct built {
     const char *body, *explain, *app;
 } built;
 
-static sigma_status emit(const ir_rule *r, const sg_target_opts *o, sg_arena *a, sg_strbuf *out,
-                         sg_diags *d)
+sigma_status sc_emit_rules(const ir_rule *r, const sg_target_opts *o, const char *extra,
+                           const char *one, sg_arena *a, sg_strbuf *out, sg_diags *d)
 {
     sc_ctx cx = {r, o, a, d, SIGMA_OK};
     sc_term *terms = NULL;
@@ -609,6 +609,11 @@ static sigma_status emit(const ir_rule *r, const sg_target_opts *o, sg_arena *a,
         if (rc < 0 || cx.st != SIGMA_OK)
             return cx.st != SIGMA_OK ? cx.st : SIGMA_ENOMEM;
     }
+    if (one && nrules > 1) { /* corr: suricata_corr.c */
+        sc_fail(&cx, (sg_pos){0}, "its condition becomes %zu Suricata rules (one per "
+                                  "alternative): %s", nrules, one);
+        return cx.st;
+    }
     if (nrules == 0) {
         sc_fail(&cx, (sg_pos){0}, "the condition can never be true on the network: every "
                                   "alternative contradicts itself");
@@ -641,9 +646,17 @@ static sigma_status emit(const ir_rule *r, const sg_target_opts *o, sg_arena *a,
             sg_sb_puts(out, rules[k].explain);
         }
         sg_sb_puts(out, rules[k].body);
+        if (extra) /* corr: detection_filter */
+            sg_sb_puts(out, extra);
         meta(r, rules[k].app, sid + (uint32_t)k, out);
     }
     return out->failed ? SIGMA_ENOMEM : SIGMA_OK;
+}
+
+static sigma_status emit(const ir_rule *r, const sg_target_opts *o, sg_arena *a, sg_strbuf *out,
+                         sg_diags *d)
+{
+    return sc_emit_rules(r, o, NULL, NULL, a, out, d);
 }
 
 static void *run_new(void)
@@ -664,6 +677,7 @@ const sg_backend sg_backend_suricata = {
     .comment = "#",
     .ext = "rules",
     .emit_rule = emit,
+    .emit_correlation = sc_emit_correlation, /* suricata_corr.c */
     .run_new = run_new,
     .run_free = run_free,
 };

@@ -200,4 +200,20 @@ bool sc_sid_first(const char *key, uint32_t base, uint32_t *sid);
  * of the rule that has them (borrowed). On OOM *oom is set. */
 const char *sc_sids_claim(sc_sids *s, uint32_t first, const char *who, bool *oom);
 
+/* ---- correlations (suricata_corr.c) ------------------------------------------------------ */
+
+/* One Sigma rule as Suricata rules (what emit_rule writes), with `extra`
+ * keywords (each ending in "; ", e.g. a detection_filter) after the
+ * detection keywords of every rule. With `one` set, a condition that needs
+ * several Suricata rules is a per-rule error ending with `one` (why a
+ * single rule is required). */
+sigma_status sc_emit_rules(const ir_rule *r, const sg_target_opts *o, const char *extra,
+                           const char *one, sg_arena *a, sg_strbuf *out, sg_diags *d);
+
+/* The backend's emit_correlation: event_count over one rule as a
+ * detection_filter; every other correlation is a per-rule error. */
+struct sg_corr_view;
+sigma_status sc_emit_correlation(const struct sg_corr_view *v, const sg_target_opts *o,
+                                 sg_arena *a, sg_strbuf *out, sg_diags *d);
+
 #endif

@@ -47,4 +47,29 @@ expect_grep '^2026-11-26T10:09:52\+00:00	R1	.*cmd=upgrade rom-monitor ' "$K/logs
 expect_grep '^2026-11-26T10:14:41\+00:00 R1 .*%SYS-5-RELOAD: Reload requested by netadmin' "$K/logs/ios_syslog.log"
 expect_grep '^2026-11-26T02:06:44\+00:00	R2	svc-netcm	tty3	192\.0\.2\.50	stop	.*cmd=upgrade rom-monitor ' "$K/logs/aaa_accounting.log"
 expect_grep '^2026-11-26T02:10:03\+00:00 R2 .*%SYS-5-RELOAD: .*\(192\.0\.2\.50\)\.' "$K/logs/ios_syslog.log"
+
+# The set compiled for Splunk (cisco-ios) and Sentinel (kql-sentinel; the
+# device is HostName there: tests/data/rommonkit/sentinel_host.yml) is
+# tests/data/rommonkit/rommonkit.{spl,kql}: one query for the correlation
+# (the rules it names feed it only, their filter included), one for the
+# boot/config-register rule. The KQL is parsed by tests/kql_corr.sh.
+D="$top_srcdir/tests/data/rommonkit"
+NAMES="cisco_aaa_rommon_upgrade.yml cisco_ios_boot_config_change.yml cisco_ios_reload.yml
+       rommon_upgrade_then_reload.yml filter_rommon_change_windows.yml"
+for t in spl kql; do
+    if [ $t = spl ]; then set -- -p cisco-ios; else set -- -p kql-sentinel -p "$D/sentinel_host.yml"; fi
+    # shellcheck disable=SC2086
+    (cd "$K" && "$SIGMACC" compile -t $t -q "$@" $NAMES) >"$TMP/rk.$t" 2>"$TMP/rk.err"
+    st=$?
+    if [ "$st" -eq 0 ]; then ok; else ko "compile -t $t: exit $st"; cat "$TMP/rk.err" >&2; fi
+    if cmp -s "$D/rommonkit.$t" "$TMP/rk.$t"; then ok; else
+        ko "ROMMONkit $t differs from tests/data/rommonkit/rommonkit.$t"
+        diff -u "$D/rommonkit.$t" "$TMP/rk.$t" | head -40 >&2
+    fi
+done
+expect_grep '^\| streamstats time_window=1h current=f max\(sigma_o0_0\) as sigma_s0_0 by host$' "$TMP/rk.spl"
+expect_grep '^\| where sigma_rule=="cisco_ios_reload" AND isnotnull\(host\) AND isnotnull\(sigma_s0_0\) AND _time-sigma_s0_0<=3600$' "$TMP/rk.spl"
+expect_grep 'sigma_time - sigma_fold.sigma_s0 <= 1h' "$TMP/rk.kql"
+if "$top_builddir/tests/spl_lint" "$TMP/rk.spl" >"$TMP/lint" 2>&1; then ok; else
+    ko "spl_lint: ROMMONkit SPL"; cat "$TMP/lint" >&2; fi
 finish

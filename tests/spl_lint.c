@@ -10,7 +10,10 @@
  * sides, IN followed by a non-empty comma list, a non-empty first search,
  * `|` (outside a [subsearch]) followed only by `regex` (one FIELD="re") or
  * a non-empty `where`, and
- * never `| search`; valid UTF-8 throughout. Prints FILE:LINE:COL: message per finding and
+ * never `| search`; valid UTF-8 throughout. A correlation (it has a
+ * top-level `| sort 0 _time`) may also use eval, streamstats, stats and
+ * rename, and may start with `| multisearch` of two or more [search …]
+ * subsearches, each checked as a query of its own. Prints FILE:LINE:COL: message per finding and
  * "spl_lint: Q queries, F findings" on stderr; exits 1 on any finding. */
 #include <stdbool.h>
 #include <stdio.h>
@@ -31,6 +34,7 @@ typedef struct lint {
     size_t findings, queries;
     tok *t;
     size_t nt, cap;
+    bool tagged; /* a multisearch subsearch: may end with `| eval sigma_rule=…` */
 } lint;
 
 static void where_is(const lint *L, size_t off, unsigned *line, unsigned *col)
@@ -229,6 +233,57 @@ static void check_utf8(lint *L, size_t b, size_t e)
     }
 }
 
+/* `| multisearch [search …] [search …]…`: the byte ranges of the
+ * subsearches' queries (after `search`, before `]`) into subs. */
+static size_t multisearch_args(lint *L, size_t a, size_t z, size_t (*subs)[2], size_t max)
+{
+    size_t n = 0;
+    for (size_t j = a; j < z;) {
+        if (L->t[j].k != T_LB || j + 1 >= z || !word_is(L, &L->t[j + 1], "search")) {
+            finding(L, L->t[j].off, "multisearch takes [search …] subsearches only");
+            return n;
+        }
+        int depth = 0;
+        size_t k = j;
+        for (; k < z; k++) {
+            depth += L->t[k].k == T_LB ? 1 : L->t[k].k == T_RB ? -1 : 0;
+            if (depth == 0)
+                break;
+        }
+        if (k == z) {
+            finding(L, L->t[j].off, "unbalanced '[' in multisearch");
+            return n;
+        }
+        if (n < max) {
+            subs[n][0] = L->t[j + 1].off + L->t[j + 1].len;
+            subs[n][1] = L->t[k].off;
+        }
+        n++;
+        j = k + 1;
+    }
+    if (n < 2)
+        finding(L, a < z ? L->t[a].off : 0, "multisearch needs two or more subsearches");
+    return n;
+}
+
+/* rename X AS Y[, X AS Y]… */
+static void check_rename(lint *L, size_t a, size_t z)
+{
+    for (size_t j = a;; j += 4) {
+        if (j + 2 >= z || L->t[j].k == T_COMMA || !word_is(L, &L->t[j + 1], "AS") ||
+            (L->t[j + 2].k != T_WORD && L->t[j + 2].k != T_STR)) {
+            finding(L, j < z ? L->t[j].off : L->t[z - 1].off, "rename takes X AS Y pairs");
+            return;
+        }
+        if (j + 3 == z)
+            return;
+        if (L->t[j + 3].k != T_COMMA) {
+            finding(L, L->t[j + 3].off, "rename pairs must be separated by ','");
+            return;
+        }
+    }
+}
+
 static void check_query(lint *L, size_t b, size_t e)
 {
     check_utf8(L, b, e);
@@ -240,6 +295,14 @@ static void check_query(lint *L, size_t b, size_t e)
     size_t start = 0;
     bool first = true;
     int sub = 0; /* inside a [subsearch], whose pipes are its own */
+    /* a correlation: a top-level `| sort 0 _time` */
+    bool corr = false;
+    for (size_t i = 0; i + 1 < L->nt; i++) {
+        sub += L->t[i].k == T_LB ? 1 : L->t[i].k == T_RB && sub ? -1 : 0;
+        corr |= !sub && L->t[i].k == T_PIPE && word_is(L, &L->t[i + 1], "sort");
+    }
+    sub = 0;
+    size_t subs[64][2], nsubs = 0;
     for (size_t i = 0; i <= L->nt; i++) {
         if (i < L->nt) {
             sub += L->t[i].k == T_LB ? 1 : L->t[i].k == T_RB && sub ? -1 : 0;
@@ -247,13 +310,34 @@ static void check_query(lint *L, size_t b, size_t e)
                 continue;
         }
         size_t at = start < L->nt ? L->t[start].off : e;
+        bool multi = corr && first && i == start && i + 1 < L->nt &&
+                     word_is(L, &L->t[i + 1], "multisearch");
         if (first) {
-            if (i == start)
+            if (i == start && !multi)
                 finding(L, at, "empty search before the first '|'");
-            else
+            else if (i > start)
                 check_expr(L, start, i, false);
         } else if (i == start) {
             finding(L, at, "'|' without a command");
+        } else if (corr && word_is(L, &L->t[start], "multisearch")) {
+            if (start != 1)
+                finding(L, at, "multisearch must be the first command");
+            nsubs = multisearch_args(L, start + 1, i, subs, sizeof subs / sizeof subs[0]);
+        } else if (corr && word_is(L, &L->t[start], "sort")) {
+            if (!(i == start + 3 && word_is(L, &L->t[start + 1], "0") &&
+                  word_is(L, &L->t[start + 2], "_time")))
+                finding(L, at, "a correlation sorts by `sort 0 _time` only");
+        } else if (corr && word_is(L, &L->t[start], "rename")) {
+            check_rename(L, start + 1, i);
+        } else if (L->tagged && i == L->nt && word_is(L, &L->t[start], "eval")) {
+            check_expr(L, start + 1, i, true);
+        } else if (corr && (word_is(L, &L->t[start], "eval") ||
+                            word_is(L, &L->t[start], "streamstats") ||
+                            word_is(L, &L->t[start], "stats"))) {
+            if (i == start + 1)
+                finding(L, at, "command without arguments");
+            else
+                check_expr(L, start + 1, i, true);
         } else if (word_is(L, &L->t[start], "search")) {
             finding(L, at, "'| search' (pySigma's invalid `| search OR` trap): never emitted");
         } else if (word_is(L, &L->t[start], "where")) {
@@ -276,6 +360,15 @@ static void check_query(lint *L, size_t b, size_t e)
         }
         first = false;
         start = i + 1;
+    }
+    /* each subsearch of a multisearch is a query (tokens are reused) */
+    if (nsubs > sizeof subs / sizeof subs[0])
+        nsubs = sizeof subs / sizeof subs[0];
+    for (size_t k = 0; k < nsubs; k++) {
+        L->queries--;
+        L->tagged = true;
+        check_query(L, subs[k][0], subs[k][1]);
+        L->tagged = false;
     }
 }
 
