@@ -302,17 +302,89 @@ static void keys_list(sg_strbuf *o, const sg_correlation *c, const char *sep)
         sg_sb_printf(o, "%ssigma_k%zu", g ? sep : "", g);
 }
 
-/* The events where an aggregating correlation fires (no `let`). */
-static void emit_join(kctx *K, const sg_corr_view *v, size_t id)
+/* Counts, sums and per-rule counts over each event's window, without
+ * pairing events: every event is also a probe at `time - timespan`
+ * (sorted before the events of that time) and one right after itself;
+ * row_cumsum over the group's events in time order, read at the two
+ * probes, differ by exactly what the event's window holds. Sorting makes
+ * it O(n log n) whatever the volume. */
+static void emit_cumulative(kctx *K, const sg_corr_view *v, size_t id, const char *span)
 {
     const sg_correlation *c = v->corr;
     sg_strbuf *o = K->o;
-    sg_strbuf sp;
-    sg_sb_init(&sp);
-    span_text(&sp, c->timespan);
-    const char *span = sg_sb_str(&sp);
-    bool val = c->nfields && c->type != SG_CORR_TEMPORAL;
+    size_t n = v->ninputs, ng = c->ngroup_by;
+    bool val = c->type == SG_CORR_VALUE_SUM || c->type == SG_CORR_VALUE_AVG;
     bool temporal = c->type == SG_CORR_TEMPORAL;
+    /* sigma_seq orders equal times: window starts first, then each event
+     * followed by its own end probe (so a window holds the events of its
+     * time up to its own, as a stream has seen them) */
+    sg_sb_printf(o, "union\n    (sigma_rows%zu | extend sigma_t = sigma_time - %s, sigma_ord = 0, "
+                    "sigma_seq = -1),\n",
+                 id, span);
+    sg_sb_printf(o, "    (sigma_rows%zu | extend sigma_t = sigma_time, sigma_ord = 1, sigma_seq = "
+                    "2 * sigma_row),\n",
+                 id);
+    sg_sb_printf(o, "    (sigma_rows%zu | extend sigma_t = sigma_time, sigma_ord = 2, sigma_seq = "
+                    "2 * sigma_row + 1)\n",
+                 id);
+    sg_sb_puts(o, "| sort by ");
+    for (size_t g = 0; g < ng; g++)
+        sg_sb_printf(o, "sigma_k%zu asc, ", g);
+    sg_sb_puts(o, "sigma_t asc, sigma_seq asc\n");
+    /* a new group restarts the sums */
+    const char *restart = ng ? ", sigma_new" : "";
+    if (ng) {
+        sg_sb_puts(o, "| extend sigma_new = ");
+        for (size_t g = 0; g < ng; g++)
+            sg_sb_printf(o, "%ssigma_k%zu != prev(sigma_k%zu)", g ? " or " : "", g, g);
+        sg_sb_putc(o, '\n');
+    }
+    sg_sb_puts(o, "| extend ");
+    if (temporal) {
+        for (size_t i = 0; i < n; i++)
+            sg_sb_printf(o, "%ssigma_c%zu = row_cumsum(iff(sigma_ord == 1 and sigma_in == %zu, 1, "
+                            "0)%s)",
+                         i ? ", " : "", i, i, restart);
+    } else {
+        sg_sb_printf(o, "sigma_c = row_cumsum(iff(sigma_ord == 1, 1, 0)%s)", restart);
+        if (val)
+            sg_sb_printf(o, ", sigma_s = row_cumsum(iff(sigma_ord == 1 and isnotnull(sigma_x), "
+                            "todouble(sigma_x), 0.0)%s), sigma_v = row_cumsum(iff(sigma_ord == 1 and "
+                            "isnotnull(sigma_x), 1, 0)%s)",
+                         restart, restart);
+    }
+    sg_sb_puts(o, "\n| where sigma_ord != 1\n| summarize ");
+    if (temporal) {
+        for (size_t i = 0; i < n; i++)
+            sg_sb_printf(o, "%ssigma_c%zu = sum(iff(sigma_ord == 2, sigma_c%zu, -sigma_c%zu))",
+                         i ? ", " : "", i, i, i);
+    } else {
+        sg_sb_puts(o, "sigma_n = sum(iff(sigma_ord == 2, sigma_c, -sigma_c))");
+        if (val)
+            sg_sb_puts(o, ", sigma_sum = sum(iff(sigma_ord == 2, sigma_s, -sigma_s)), sigma_nv = "
+                          "sum(iff(sigma_ord == 2, sigma_v, -sigma_v))");
+    }
+    sg_sb_puts(o, " by sigma_row, sigma_time");
+    for (size_t g = 0; g < ng; g++)
+        sg_sb_printf(o, ", sigma_k%zu", g);
+    if (temporal) {
+        sg_sb_puts(o, "\n| extend sigma_n = ");
+        for (size_t i = 0; i < n; i++)
+            sg_sb_printf(o, "%siff(sigma_c%zu > 0, 1, 0)", i ? " + " : "", i);
+    } else if (c->type == SG_CORR_VALUE_SUM) {
+        sg_sb_puts(o, "\n| extend sigma_n = sigma_sum");
+    } else if (c->type == SG_CORR_VALUE_AVG) {
+        sg_sb_puts(o, "\n| extend sigma_n = sigma_sum / sigma_nv");
+    }
+}
+
+/* Distinct values and percentiles need the window's values themselves:
+ * the "time window join" (both sides bucketed by timespan, the window side
+ * expanded to its own and the next bucket, then the exact window). */
+static void emit_join(kctx *K, const sg_corr_view *v, size_t id, const char *span)
+{
+    const sg_correlation *c = v->corr;
+    sg_strbuf *o = K->o;
     sg_sb_printf(o, "sigma_rows%zu\n| extend sigma_bin = bin(sigma_time, %s)\n", id, span);
     sg_sb_printf(o, "| join kind=inner (sigma_rows%zu\n", id);
     sg_sb_printf(o, "    | extend sigma_bin = range(bin(sigma_time, %s), bin(sigma_time, %s) + %s, "
@@ -320,63 +392,47 @@ static void emit_join(kctx *K, const sg_corr_view *v, size_t id)
                  span, span, span, span);
     sg_sb_puts(o, "    | mv-expand sigma_bin to typeof(datetime)\n    | project ");
     keys_list(o, c, ", ");
-    sg_sb_printf(o, "%ssigma_bin, sigma_wtime = sigma_time", c->ngroup_by ? ", " : "");
-    if (val)
-        sg_sb_puts(o, ", sigma_wx = sigma_x");
-    if (temporal)
-        sg_sb_puts(o, ", sigma_win = sigma_in");
-    sg_sb_puts(o, ") on ");
+    sg_sb_printf(o, "%ssigma_bin, sigma_wtime = sigma_time, sigma_wrow = sigma_row, sigma_wx = "
+                    "sigma_x) on ",
+                 c->ngroup_by ? ", " : "");
     keys_list(o, c, ", ");
     sg_sb_printf(o, "%ssigma_bin\n", c->ngroup_by ? ", " : "");
-    sg_sb_printf(o, "| where sigma_wtime between ((sigma_time - %s) .. sigma_time)\n", span);
-    sg_sb_puts(o, "| summarize ");
-    const char *col = "sigma_n";
-    switch (c->type) {
-    case SG_CORR_EVENT_COUNT:
-        sg_sb_puts(o, "sigma_n = count()");
-        break;
-    case SG_CORR_VALUE_COUNT:
-        sg_sb_puts(o, "sigma_n = array_length(make_set_if(sigma_wx, isnotempty(sigma_wx)))");
-        break;
-    case SG_CORR_VALUE_SUM:
-        sg_sb_puts(o, "sigma_n = sumif(sigma_wx, isnotnull(sigma_wx)), "
-                      "sigma_nv = countif(isnotnull(sigma_wx))");
-        break;
-    case SG_CORR_VALUE_AVG:
-        sg_sb_puts(o, "sigma_n = avgif(sigma_wx, isnotnull(sigma_wx)), "
-                      "sigma_nv = countif(isnotnull(sigma_wx))");
-        break;
-    case SG_CORR_VALUE_PERCENTILE:
-    case SG_CORR_VALUE_MEDIAN:
-        sg_sb_puts(o, "sigma_vals = make_list_if(sigma_wx, isnotnull(sigma_wx))");
-        break;
-    case SG_CORR_TEMPORAL:
-        if (c->expr) {
-            for (size_t i = 0; i < v->ninputs; i++)
-                sg_sb_printf(o, "%ssigma_c%zu = countif(sigma_win == %zu)", i ? ", " : "", i, i);
-        } else {
-            sg_sb_puts(o, "sigma_n = array_length(make_set(sigma_win))");
-        }
-        break;
-    case SG_CORR_TEMPORAL_ORDERED:
-        break;
-    }
+    /* events of the same time count up to the event itself (sigma_row order) */
+    sg_sb_printf(o, "| where sigma_wtime between ((sigma_time - %s) .. sigma_time) and "
+                    "(sigma_wtime < sigma_time or sigma_wrow <= sigma_row)\n",
+                 span);
+    if (c->type == SG_CORR_VALUE_COUNT)
+        sg_sb_puts(o, "| summarize sigma_n = array_length(make_set_if(sigma_wx, "
+                      "isnotempty(sigma_wx)))");
+    else
+        sg_sb_puts(o, "| summarize sigma_vals = make_list_if(sigma_wx, isnotnull(sigma_wx))");
     sg_sb_puts(o, " by sigma_row, sigma_time");
     if (c->ngroup_by)
         sg_sb_puts(o, ", ");
     keys_list(o, c, ", ");
-    if (c->type == SG_CORR_VALUE_PERCENTILE || c->type == SG_CORR_VALUE_MEDIAN) {
+    if (c->type != SG_CORR_VALUE_COUNT) {
         /* nearest rank: the smallest value with at least P% of the values at or below it */
         sg_sb_puts(o, "\n| extend sigma_vals = array_sort_asc(sigma_vals)");
         sg_sb_printf(o, "\n| extend sigma_n = todouble(sigma_vals[max_of(toint(ceiling(%d * "
                         "array_length(sigma_vals) / 100.0)) - 1, 0)])",
                      c->percentile);
     }
-    if (temporal && c->expr) {
-        sg_sb_puts(o, "\n| extend sigma_n = ");
-        for (size_t i = 0; i < v->ninputs; i++)
-            sg_sb_printf(o, "%siff(sigma_c%zu > 0, 1, 0)", i ? " + " : "", i);
-    }
+}
+
+/* The events where an aggregating correlation fires (no `let`). */
+static void emit_aggregate(kctx *K, const sg_corr_view *v, size_t id)
+{
+    const sg_correlation *c = v->corr;
+    sg_strbuf *o = K->o;
+    sg_strbuf sp;
+    sg_sb_init(&sp);
+    span_text(&sp, c->timespan);
+    bool joined = c->type == SG_CORR_VALUE_COUNT || c->type == SG_CORR_VALUE_PERCENTILE ||
+                  c->type == SG_CORR_VALUE_MEDIAN;
+    if (joined)
+        emit_join(K, v, id, sg_sb_str(&sp));
+    else
+        emit_cumulative(K, v, id, sg_sb_str(&sp));
     sg_sb_puts(o, "\n| where ");
     if (c->type == SG_CORR_VALUE_SUM || c->type == SG_CORR_VALUE_AVG)
         sg_sb_puts(o, "sigma_nv > 0 and ");
@@ -385,7 +441,7 @@ static void emit_join(kctx *K, const sg_corr_view *v, size_t id)
     if (c->expr)
         expr_text(o, c->expr);
     else
-        cond_text(o, c, col);
+        cond_text(o, c, "sigma_n");
     if (sp.failed)
         K->st = SIGMA_ENOMEM;
     sg_sb_free(&sp);
@@ -501,7 +557,7 @@ static bool emit_corr(kctx *K, const sg_corr_view *v, size_t id, bool top)
     if (ordered)
         emit_scan(K, v, id);
     else
-        emit_join(K, v, id);
+        emit_aggregate(K, v, id);
     if (!top) {
         sg_sb_puts(o, "\n| project sigma_time");
         for (size_t g = 0; g < c->ngroup_by; g++) {

@@ -220,6 +220,7 @@ typedef struct corr {
     const char *val;       /* the value column (value types) */
     const char *val_expr;  /* its eval expression, or NULL when val is a field */
     const char *mem;       /* "member with every group field": eval condition */
+    const char *and_mem;   /* " AND " mem, or "" when mem is always true */
 } corr;
 
 /* Field `name` of input i's events as an eval expression; NULL after an
@@ -375,6 +376,9 @@ static bool setup(sctx *S, corr *C)
         first = false;
     }
     C->mem = first ? "true()" : dup_tmp(S);
+    C->and_mem = first ? "" : sg_arena_printf(S->a, " AND %s", C->mem);
+    if (!C->and_mem)
+        return false;
     return true;
 }
 
@@ -482,8 +486,8 @@ static void emit_aggregate(sctx *S, corr *C)
         }
         sg_sb_puts(S->o, "\n| eval ");
         for (size_t i = 0; i < n; i++) {
-            sg_sb_printf(S->o, "%ssigma_t%zu_%zu=if(%s AND %s, 1, null())", i ? ", " : "", id,
-                         i, C->member[i], C->mem);
+            sg_sb_printf(S->o, "%ssigma_t%zu_%zu=if(%s%s, 1, null())", i ? ", " : "", id, i,
+                         C->member[i], C->and_mem);
             sg_sb_printf(&agg, "%scount(sigma_t%zu_%zu) as sigma_c%zu_%zu", i ? ", " : "", id,
                          i, id, i);
         }
@@ -491,8 +495,8 @@ static void emit_aggregate(sctx *S, corr *C)
     case SG_CORR_TEMPORAL_ORDERED:
         /* step k: the latest start of a chain 1..k completed before each event */
         for (size_t k = 0; k + 1 < n; k++) {
-            sg_sb_printf(S->o, "\n| eval sigma_o%zu_%zu=if(%s AND %s, ", id, k, C->member[k],
-                         C->mem);
+            sg_sb_printf(S->o, "\n| eval sigma_o%zu_%zu=if(%s%s, ", id, k, C->member[k],
+                         C->and_mem);
             if (k == 0)
                 sg_sb_puts(S->o, "_time");
             else
@@ -502,7 +506,7 @@ static void emit_aggregate(sctx *S, corr *C)
             sg_sb_printf(&agg, "max(sigma_o%zu_%zu) as sigma_s%zu_%zu", id, k, id, k);
             emit_streamstats(S, C, " current=f", sg_sb_str(&agg));
         }
-        sg_sb_printf(&S->tmp, "%s AND %s", C->member[n - 1], C->mem);
+        sg_sb_printf(&S->tmp, "%s%s", C->member[n - 1], C->and_mem);
         if (n > 1)
             sg_sb_printf(&S->tmp,
                          " AND isnotnull(sigma_s%zu_%zu) AND _time-sigma_s%zu_%zu<=%lld", id,
@@ -515,7 +519,8 @@ static void emit_aggregate(sctx *S, corr *C)
         for (size_t i = 0; i < n; i++)
             sg_sb_printf(S->o, "%sif(sigma_c%zu_%zu>0, 1, 0)", i ? "+" : "", id, i);
     }
-    sg_sb_printf(&S->tmp, "%s AND ", C->mem);
+    if (*C->and_mem)
+        sg_sb_printf(&S->tmp, "%s AND ", C->mem);
     if (c->expr) {
         expr_text(&S->tmp, c->expr, id);
     } else {
@@ -548,7 +553,7 @@ static bool emit_corr(sctx *S, const sg_corr_view *v, size_t id, bool top);
 static bool emit_corr(sctx *S, const sg_corr_view *v, size_t id, bool top)
 {
     const sg_correlation *c = v->corr;
-    corr C = {v, c, id, top && S->simple, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    corr C = {v, c, id, top && S->simple, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     size_t n = v->ninputs;
     C.sub_id = sg_arena_alloc(S->a, (n ? n : 1) * sizeof *C.sub_id);
     if (!C.sub_id)
