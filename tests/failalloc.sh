@@ -1,31 +1,34 @@
 #!/bin/sh
 # failalloc.sh - allocation-failure sweep: for N = 1..MAX, make the N-th
-# allocation fail while compiling a realistic rule file; every run must end
-# with a clean status (0, 1 or 2 with "out of memory"), no crash, and (under
-# ASan) no leak. Needs a build configured with --enable-failalloc; skipped
-# otherwise.
+# allocation fail while checking and compiling realistic rule files (the
+# examples, through real pipelines); every run must end with a clean status
+# (0, 1, or 2 with "out of memory"), never a crash, and (under ASan) no
+# leak. Needs a build configured with --enable-failalloc; skipped otherwise.
 . "$top_srcdir/tests/lib.sh"
 MAX=${FAILALLOC_MAX:-2000}
-RULES="$top_srcdir/examples"
-if ! SG_FAILALLOC_AT=1 "$SIGMACC" check "$RULES" 2>&1 | grep -q 'out of memory'; then
+EX="$top_srcdir/examples"
+if ! SG_FAILALLOC_AT=1 "$SIGMACC" check "$EX" 2>&1 | grep -q 'out of memory'; then
     echo "SKIP: not a --enable-failalloc build"
     exit 77
 fi
-for target in check ir; do
-    n=1
-    while [ $n -le "$MAX" ]; do
-        if [ $target = check ]; then
-            SG_FAILALLOC_AT=$n "$SIGMACC" check -q "$RULES" >"$TMP/out" 2>&1
-        else
-            SG_FAILALLOC_AT=$n "$SIGMACC" compile -q -t $target "$RULES" >"$TMP/out" 2>&1
-        fi
+
+# One sweep: NAME MAX COMMAND... (SG_FAILALLOC_AT is set per run)
+sweep() {
+    name=$1 max=$2
+    shift 2
+    seq 1 "$max" | xargs -P 2 -I N sh -c '
+        SG_FAILALLOC_AT=N "$@" > "$0/N.out" 2>&1
         s=$?
-        if [ $s -gt 2 ] || grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' "$TMP/out"; then
-            ko "$target: allocation $n: exit $s"; head -20 "$TMP/out" >&2
-        else
-            ok
+        if [ $s -gt 2 ] || grep -qE "AddressSanitizer|LeakSanitizer|runtime error" "$0/N.out"; then
+            echo "allocation N: exit $s"; head -20 "$0/N.out"
         fi
-        n=$((n + 1))
-    done
-done
+        rm -f "$0/N.out"' "$TMP" "$@" > "$TMP/$name.fail"
+    if [ -s "$TMP/$name.fail" ]; then ko "$name sweep"; head -40 "$TMP/$name.fail" >&2; else ok; fi
+    echo "$name: allocations 1..$max swept"
+}
+
+sweep check "$MAX" "$SIGMACC" check -q "$EX"
+sweep spl "$MAX" "$SIGMACC" compile -q -t spl -p splunk-windows "$EX/rules"
+sweep kql 500 "$SIGMACC" compile -q -t kql -p kql-sentinel "$EX/rommonkit"
+sweep suricata 500 "$SIGMACC" compile -q -t suricata "$EX/rommonkit/rommon_tftp_transfer.yml"
 finish
