@@ -6,11 +6,14 @@
  * The main thread reads each file in chunks cut at event boundaries
  * (sigma_input_split), worker threads scan chunks with their own matcher
  * over the shared ruleset, and the main thread prints results chunk by
- * chunk, so output order is the input order whatever -j is.
+ * chunk, so output order is the input order whatever -j is. Correlations
+ * (match_corr.c) are fed there too, in event order; several files with
+ * correlations are merged by event time instead.
  * Exit status (grep's): 0 something matched, 1 nothing, 2 error. */
 #include "sigmacc.h"
 
 #include "cmd_match.h"
+#include "match_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,64 +26,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CHUNK (1u << 20)
-#define PAD 64
 #define DEFAULT_MAX_EVENT (64u << 20)
 
 enum { EXIT_MATCH = 0, EXIT_NOMATCH = 1, EXIT_ERR = 2 };
-
-/* ---- jobs ------------------------------------------------------------------------ */
-
-typedef struct rec {
-    bool error;
-    size_t event, line;
-    size_t rule;
-    size_t off, len; /* event text in the job buffer */
-    char *msg;
-} rec;
-
-typedef enum { J_FREE, J_READY, J_RUNNING, J_DONE } jstate;
-
-typedef struct job {
-    char *buf;
-    size_t len, cap;
-    size_t file;
-    size_t line_base; /* newlines in the file before this chunk */
-    rec *recs;
-    size_t nrec, caprec;
-    size_t nevents;
-    sigma_status st;
-    jstate state;
-    bool oom;
-} job;
-
-typedef struct opts {
-    const char **rules, **pipelines, **files;
-    size_t nrules, npipelines, nfiles;
-    sigma_input input;
-    unsigned threads;
-    bool json, stats, parse_only, quiet, progress, describe, no_prefilter;
-    size_t max_event;
-} opts;
-
-typedef struct ctx {
-    const opts *o;
-    const sigma_ruleset *rs;
-    job *jobs;
-    size_t njobs;
-    size_t next_run; /* next job (sequence number) a worker takes */
-    size_t submitted, printed;
-    bool done;
-    pthread_mutex_t mu;
-    pthread_cond_t cv_work, cv_done;
-
-    /* printing state (main thread) */
-    size_t event_base; /* events of this file before the chunk being printed */
-    size_t matches, bad_events, total_events;
-    size_t cur_file;
-    bool io_error;
-    FILE *out;
-} ctx;
 
 /* ---- recording results (worker side) ----------------------------------------------- */
 
@@ -101,6 +49,29 @@ static rec *add_rec(job *j)
     return r;
 }
 
+/* The correlation capture of this match, appended to j->caps. */
+static bool take_capture(job *j, rec *r)
+{
+    for (;;) {
+        size_t room = j->capcaps - j->ncaps;
+        size_t n = sigma_matcher_capture(j->m, r->rule, j->caps ? j->caps + j->ncaps : NULL, room);
+        if (n <= room) {
+            r->cap_off = j->ncaps;
+            r->cap_len = n;
+            j->ncaps += n;
+            return true;
+        }
+        size_t c = j->capcaps ? j->capcaps * 2 : 4096;
+        while (c - j->ncaps < n)
+            c *= 2;
+        char *p = realloc(j->caps, c);
+        if (!p)
+            return false;
+        j->caps = p;
+        j->capcaps = c;
+    }
+}
+
 static int on_match(void *user, size_t event, size_t line, const char *raw, size_t len,
                     const sigma_rule_info *rule)
 {
@@ -113,6 +84,12 @@ static int on_match(void *user, size_t event, size_t line, const char *raw, size
     r->rule = rule->index;
     r->off = (size_t)(raw - j->buf);
     r->len = len;
+    if (j->corr && !take_capture(j, r)) {
+        j->oom = true;
+        return 1;
+    }
+    if (j->times)
+        r->has_time = sigma_matcher_event_time(j->m, &r->time) != 0;
     return 0;
 }
 
@@ -128,12 +105,16 @@ static void on_error(void *user, size_t event, size_t line, const char *msg)
     r->msg = strdup(msg);
 }
 
-static void run_job(sigma_matcher *m, const opts *o, job *j)
+void run_job(sigma_matcher *m, const opts *o, job *j)
 {
+    (void)o;
     j->nrec = 0;
+    j->ncaps = 0;
     j->oom = false;
-    j->st = sigma_matcher_scan(m, o->input, j->buf, j->len, j->cap, on_match, on_error, j,
+    j->m = m;
+    j->st = sigma_matcher_scan(m, j->kind, j->buf, j->len, j->cap, on_match, on_error, j,
                                &j->nevents, NULL);
+    j->m = NULL;
     if (j->oom && j->st == SIGMA_OK)
         j->st = SIGMA_ENOMEM;
 }
@@ -168,7 +149,7 @@ static void *worker_main(void *arg)
 
 /* ---- printing (main thread) ---------------------------------------------------------- */
 
-static void json_str(FILE *f, const char *s, size_t n)
+void json_str(FILE *f, const char *s, size_t n)
 {
     fputc('"', f);
     for (size_t i = 0; i < n; i++) {
@@ -189,7 +170,7 @@ static void json_str(FILE *f, const char *s, size_t n)
     fputc('"', f);
 }
 
-static void json_cstr(FILE *f, const char *s)
+void json_cstr(FILE *f, const char *s)
 {
     if (s)
         json_str(f, s, strlen(s));
@@ -220,6 +201,54 @@ static void json_compact(FILE *f, const char *s, size_t n)
     }
 }
 
+void emit_rec(ctx *c, const job *j, const rec *r, size_t ev_base)
+{
+    const opts *o = c->o;
+    const char *file = o->files[j->file];
+    const char *shown = strcmp(file, "-") ? file : "<stdin>";
+    size_t ev = ev_base + r->event + 1, line = j->line_base + r->line;
+    if (r->error) {
+        c->bad_events++;
+        if (!o->quiet)
+            fprintf(stderr, "sigmacc: %s:%zu: event %zu: %s\n", shown, line, ev,
+                    r->msg ? r->msg : "out of memory");
+        return;
+    }
+    if (r->cap_len)
+        corr_feed(c, j, r, ev_base);
+    if (!sigma_ruleset_rule_reported(c->rs, r->rule))
+        return; /* it only feeds correlations */
+    c->matches++;
+    const sigma_rule_info *ri = sigma_ruleset_rule(c->rs, r->rule);
+    if (!o->json) {
+        fprintf(c->out, "%s:%zu: event %zu: %s [%s] %s\n", shown, line, ev,
+                ri->id ? ri->id : "-", ri->level ? ri->level : "-", ri->title ? ri->title : "");
+        return;
+    }
+    fputs("{\"file\":", c->out);
+    json_cstr(c->out, shown);
+    fprintf(c->out, ",\"line\":%zu,\"event_number\":%zu,\"rule\":{\"id\":", line, ev);
+    json_cstr(c->out, ri->id);
+    fputs(",\"title\":", c->out);
+    json_cstr(c->out, ri->title);
+    fputs(",\"level\":", c->out);
+    json_cstr(c->out, ri->level);
+    fputs(",\"path\":", c->out);
+    json_cstr(c->out, ri->path);
+    fputs("},\"event\":", c->out);
+    if (j->kind == SIGMA_INPUT_JSON)
+        json_compact(c->out, j->buf + r->off, r->len);
+    else
+        json_str(c->out, j->buf + r->off, r->len);
+    fputs("}\n", c->out);
+}
+
+void end_event(ctx *c)
+{
+    if (c->corr)
+        corr_end_event(c);
+}
+
 static void print_job(ctx *c, job *j)
 {
     const opts *o = c->o;
@@ -230,39 +259,9 @@ static void print_job(ctx *c, job *j)
         c->event_base = 0;
     }
     for (size_t i = 0; i < j->nrec; i++) {
-        const rec *r = &j->recs[i];
-        size_t ev = c->event_base + r->event + 1, line = j->line_base + r->line;
-        if (r->error) {
-            c->bad_events++;
-            if (!o->quiet)
-                fprintf(stderr, "sigmacc: %s:%zu: event %zu: %s\n", shown, line, ev,
-                        r->msg ? r->msg : "out of memory");
-            continue;
-        }
-        c->matches++;
-        const sigma_rule_info *ri = sigma_ruleset_rule(c->rs, r->rule);
-        if (!o->json) {
-            fprintf(c->out, "%s:%zu: event %zu: %s [%s] %s\n", shown, line, ev,
-                    ri->id ? ri->id : "-", ri->level ? ri->level : "-",
-                    ri->title ? ri->title : "");
-            continue;
-        }
-        fputs("{\"file\":", c->out);
-        json_cstr(c->out, shown);
-        fprintf(c->out, ",\"line\":%zu,\"event_number\":%zu,\"rule\":{\"id\":", line, ev);
-        json_cstr(c->out, ri->id);
-        fputs(",\"title\":", c->out);
-        json_cstr(c->out, ri->title);
-        fputs(",\"level\":", c->out);
-        json_cstr(c->out, ri->level);
-        fputs(",\"path\":", c->out);
-        json_cstr(c->out, ri->path);
-        fputs("},\"event\":", c->out);
-        if (o->input == SIGMA_INPUT_JSON)
-            json_compact(c->out, j->buf + r->off, r->len);
-        else
-            json_str(c->out, j->buf + r->off, r->len);
-        fputs("}\n", c->out);
+        emit_rec(c, j, &j->recs[i], c->event_base);
+        if (i + 1 == j->nrec || j->recs[i + 1].event != j->recs[i].event)
+            end_event(c);
     }
     for (size_t i = 0; i < j->nrec; i++)
         free(j->recs[i].msg);
@@ -279,13 +278,7 @@ static void print_job(ctx *c, job *j)
 
 /* ---- progress --------------------------------------------------------------------------- */
 
-typedef struct progress {
-    bool on;
-    off_t total, done;
-    struct timespec last;
-} progress;
-
-static void progress_show(progress *p, size_t events, bool final)
+void progress_show(progress *p, size_t events, bool final)
 {
     if (!p->on)
         return;
@@ -352,84 +345,128 @@ static size_t count_lines(const char *s, size_t n)
     return k;
 }
 
+bool src_open(ctx *c, size_t fi, src *s)
+{
+    const opts *o = c->o;
+    const char *path = o->files[fi];
+    memset(s, 0, sizeof *s);
+    s->fi = fi;
+    s->kind = o->input == INPUT_LINES ? SIGMA_INPUT_LINES : SIGMA_INPUT_JSON;
+    s->kind_known = o->input != INPUT_AUTO;
+    s->fd = strcmp(path, "-") ? open(path, O_RDONLY) : STDIN_FILENO;
+    if (s->fd < 0) {
+        fprintf(stderr, "sigmacc: %s: %s\n", path, strerror(errno));
+        c->io_error = true;
+        s->finished = true;
+        return false;
+    }
+    return true;
+}
+
+void src_close(src *s)
+{
+    free(s->carry);
+    s->carry = NULL;
+    if (s->fd >= 0 && s->fd != STDIN_FILENO)
+        close(s->fd);
+    s->fd = -1;
+}
+
+/* --input auto: JSON when the first byte that is not blank opens an
+ * object or an array, text lines otherwise. */
+static void sniff(src *s, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char ch = p[i];
+        if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
+            continue;
+        s->kind = ch == '{' || ch == '[' ? SIGMA_INPUT_JSON : SIGMA_INPUT_LINES;
+        break;
+    }
+    s->kind_known = true;
+}
+
+int src_next(ctx *c, src *s, job *j, progress *pg)
+{
+    const opts *o = c->o;
+    const char *path = o->files[s->fi];
+    if (s->finished)
+        return 0;
+    if (!reserve(j, s->ncarry + CHUNK))
+        return -1;
+    if (s->ncarry)
+        memcpy(j->buf, s->carry, s->ncarry);
+    j->len = s->ncarry;
+    size_t want = CHUNK;
+    size_t split = 0;
+    for (;;) {
+        while (!s->eof && j->len < s->ncarry + want) {
+            if (!reserve(j, j->len + 65536))
+                return -1;
+            ssize_t n = read(s->fd, j->buf + j->len, j->cap - PAD - j->len);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0) {
+                fprintf(stderr, "sigmacc: %s: %s\n", path, strerror(errno));
+                c->io_error = true;
+                s->eof = true;
+                break;
+            }
+            if (n == 0)
+                s->eof = true;
+            j->len += (size_t)n;
+            pg->done += n;
+        }
+        if (!s->kind_known)
+            sniff(s, j->buf, j->len);
+        split = s->eof ? j->len : sigma_input_split(s->kind, j->buf, j->len);
+        if (split || s->eof)
+            break;
+        if (j->len >= o->max_event) {
+            /* no boundary in max-event bytes: hand it over as it is
+             * (it will be reported as a bad event) */
+            split = j->len;
+            break;
+        }
+        want *= 2; /* an event larger than a chunk */
+    }
+    /* the rest starts the next chunk */
+    size_t rest = j->len - split;
+    char *nc = rest ? realloc(s->carry, rest) : s->carry;
+    if (rest && !nc)
+        return -1;
+    s->carry = nc;
+    if (rest)
+        memcpy(s->carry, j->buf + split, rest);
+    s->ncarry = rest;
+    j->len = split;
+    memset(j->buf + j->len, 0, PAD);
+    j->file = s->fi;
+    j->kind = s->kind;
+    j->line_base = s->line_base;
+    s->line_base += count_lines(j->buf, j->len);
+    if (s->eof && !rest)
+        s->finished = true;
+    return 1;
+}
+
 /* Read one file into jobs. Returns false on a fatal error. */
 static bool read_file(ctx *c, size_t fi, sigma_matcher *m0, bool threaded, progress *pg)
 {
     const opts *o = c->o;
-    const char *path = o->files[fi];
-    int fd = strcmp(path, "-") ? open(path, O_RDONLY) : STDIN_FILENO;
-    if (fd < 0) {
-        fprintf(stderr, "sigmacc: %s: %s\n", path, strerror(errno));
-        c->io_error = true;
+    src s;
+    if (!src_open(c, fi, &s))
         return true;
-    }
-    char *carry = NULL;
-    size_t ncarry = 0, line_base = 0;
-    bool eof = false, ok = true;
-    while (!eof || ncarry) {
+    bool ok = true;
+    for (;;) {
         job *j = free_job(c, threaded);
-        if (!reserve(j, ncarry + CHUNK)) {
+        int r = src_next(c, &s, j, pg);
+        if (r < 0)
             ok = false;
+        if (r <= 0)
             break;
-        }
-        if (ncarry)
-            memcpy(j->buf, carry, ncarry);
-        j->len = ncarry;
-        size_t want = CHUNK;
-        size_t split = 0;
-        for (;;) {
-            while (!eof && j->len < ncarry + want) {
-                if (!reserve(j, j->len + 65536)) {
-                    ok = false;
-                    break;
-                }
-                ssize_t n = read(fd, j->buf + j->len, j->cap - PAD - j->len);
-                if (n < 0 && errno == EINTR)
-                    continue;
-                if (n < 0) {
-                    fprintf(stderr, "sigmacc: %s: %s\n", path, strerror(errno));
-                    c->io_error = true;
-                    eof = true;
-                    break;
-                }
-                if (n == 0)
-                    eof = true;
-                j->len += (size_t)n;
-                pg->done += n;
-            }
-            if (!ok)
-                break;
-            split = eof ? j->len : sigma_input_split(o->input, j->buf, j->len);
-            if (split || eof)
-                break;
-            if (j->len >= o->max_event) {
-                /* no boundary in max-event bytes: hand it over as it is
-                 * (it will be reported as a bad event) */
-                split = j->len;
-                break;
-            }
-            want *= 2; /* an event larger than a chunk */
-        }
-        if (!ok)
-            break;
-        /* the rest starts the next chunk */
-        size_t rest = j->len - split;
-        char *nc = rest ? realloc(carry, rest) : carry;
-        if (rest && !nc) {
-            ok = false;
-            break;
-        }
-        carry = nc;
-        if (rest)
-            memcpy(carry, j->buf + split, rest);
-        ncarry = rest;
-        j->len = split;
-        memset(j->buf + j->len, 0, PAD);
-        j->file = fi;
-        j->line_base = line_base;
-        line_base += count_lines(j->buf, j->len);
-        if (eof && !rest)
-            ncarry = 0;
+        j->corr = c->corr != NULL;
+        j->times = false;
         if (threaded) {
             pthread_mutex_lock(&c->mu);
             j->state = J_READY;
@@ -443,12 +480,8 @@ static bool read_file(ctx *c, size_t fi, sigma_matcher *m0, bool threaded, progr
             c->printed++;
         }
         progress_show(pg, c->total_events, false);
-        if (eof && !ncarry)
-            break;
     }
-    free(carry);
-    if (fd != STDIN_FILENO)
-        close(fd);
+    src_close(&s);
     return ok;
 }
 
@@ -502,15 +535,22 @@ static void print_stats(const ctx *c, sigma_matcher **ms, size_t nm, double secs
             secs > 0 ? (double)c->total_events / secs : 0.0,
             c->total_events ? (double)evals / (double)c->total_events : 0.0);
     free(v);
+    if (c->corr)
+        corr_stats(c, true);
 }
 
 /* ---- the command ---------------------------------------------------------------------------- */
 
 static void match_usage(FILE *f)
 {
-    fputs("usage: sigmacc match -r RULES... [-p PIPELINE]... [--input json|lines] [-j THREADS]\n"
-          "                     [--format text|json] [--stats] [-q] [--] [FILES...|-]\n"
-          "After -r, arguments that are directories or .yml/.yaml files are rules too.\n",
+    fputs("usage: sigmacc match -r RULES... [-p PIPELINE]... [--input auto|json|lines]\n"
+          "                     [-j THREADS] [--format text|json] [--stats] [-q]\n"
+          "                     [--reorder-window SECONDS] [--corr-max-groups N]\n"
+          "                     [--corr-max-window N] [--corr-max-entries N] [--every-alert]\n"
+          "                     [--] [FILES...|-]\n"
+          "After -r, arguments that are directories or .yml/.yaml files are rules too.\n"
+          "--input auto (the default) reads a file as JSON when it starts with '{' or '[',\n"
+          "as text lines otherwise.\n",
           f);
 }
 
@@ -570,9 +610,31 @@ static int parse_opts(int argc, char **argv, opts *o)
                 return -bad_usage("-p needs a pipeline", NULL);
             o->pipelines[o->npipelines++] = argv[++i];
         } else if (!strcmp(a, "--input")) {
-            if (!next || (strcmp(next, "json") && strcmp(next, "lines")))
-                return -bad_usage("--input is json or lines", next);
-            o->input = !strcmp(argv[++i], "json") ? SIGMA_INPUT_JSON : SIGMA_INPUT_LINES;
+            if (!next || (strcmp(next, "json") && strcmp(next, "lines") && strcmp(next, "auto")))
+                return -bad_usage("--input is auto, json or lines", next);
+            i++;
+            o->input = !strcmp(next, "json") ? INPUT_JSON : !strcmp(next, "lines") ? INPUT_LINES
+                                                                                 : INPUT_AUTO;
+        } else if (!strcmp(a, "--reorder-window")) {
+            char *end;
+            double v = next ? strtod(next, &end) : -1;
+            if (!next || *end || end == next || !(v >= 0 && v <= 1e9))
+                return -bad_usage("--reorder-window needs a number of seconds", next);
+            o->reorder = argv[++i];
+        } else if (!strcmp(a, "--corr-max-groups") || !strcmp(a, "--corr-max-window") ||
+                   !strcmp(a, "--corr-max-entries")) {
+            char *end;
+            unsigned long long v = next && next[0] != '-' ? strtoull(next, &end, 10) : 0;
+            if (!next || next[0] == '-' || *end || end == next || v < 1)
+                return -bad_usage("a correlation limit needs a number >= 1", a);
+            if (!strcmp(a, "--corr-max-groups"))
+                o->max_groups = argv[++i];
+            else if (!strcmp(a, "--corr-max-window"))
+                o->max_window = argv[++i];
+            else
+                o->max_entries = argv[++i];
+        } else if (!strcmp(a, "--every-alert")) {
+            o->every_alert = true;
         } else if (!strcmp(a, "-j") || !strcmp(a, "--threads")) {
             char *end;
             long t = next ? strtol(next, &end, 10) : 0;
@@ -663,9 +725,9 @@ int cmd_match(int argc, char **argv)
     size_t nloaded = sigma_compiler_rule_count(comp);
     sigma_compiler_destroy(comp); /* the ruleset stands alone */
     comp = NULL;
-    if (!o.quiet && sigma_ruleset_rule_count(rs) < nloaded)
+    if (!o.quiet && sigma_ruleset_failed_count(rs))
         fprintf(stderr, "sigmacc: %zu of %zu rules could not be compiled for matching (see above)\n",
-                nloaded - sigma_ruleset_rule_count(rs), nloaded);
+                sigma_ruleset_failed_count(rs), nloaded);
     if (!sigma_ruleset_rule_count(rs)) {
         fputs("sigmacc: no rule to match with\n", stderr);
         goto out;
@@ -678,7 +740,20 @@ int cmd_match(int argc, char **argv)
     c.out = stdout;
     c.cur_file = SIZE_MAX;
     unsigned nt = o.threads;
-    bool threaded = nt > 1;
+    if (sigma_ruleset_correlation_count(rs)) {
+        sigma_status cs = corr_setup(&c);
+        if (cs == SIGMA_ENOMEM)
+            goto oom;
+        if (cs != SIGMA_OK)
+            goto out;
+    }
+    /* several files with correlations: merged by time, in this thread */
+    bool merged = c.corr && o.nfiles > 1;
+    if (merged && nt > 1 && !o.quiet)
+        fprintf(stderr, "sigmacc: note: correlations over %zu files: their events are merged by "
+                        "time in one thread (-j %u ignored)\n",
+                o.nfiles, nt);
+    bool threaded = nt > 1 && !merged;
     c.njobs = threaded ? 2 * nt + 2 : 1;
     c.jobs = calloc(c.njobs, sizeof *c.jobs);
     ms = calloc(nt, sizeof *ms);
@@ -721,7 +796,9 @@ int cmd_match(int argc, char **argv)
             ok = false;
         }
     }
-    for (size_t i = 0; ok && i < o.nfiles; i++)
+    if (merged)
+        ok = run_merged(&c, ms[0], &pg);
+    for (size_t i = 0; ok && !merged && i < o.nfiles; i++)
         ok = read_file(&c, i, ms[0], threaded, &pg);
     if (threaded) {
         pthread_mutex_lock(&c.mu);
@@ -738,6 +815,8 @@ int cmd_match(int argc, char **argv)
         pthread_cond_destroy(&c.cv_work);
         pthread_cond_destroy(&c.cv_done);
     }
+    if (c.corr)
+        corr_finish(&c); /* the last event, the reorder window */
     clock_gettime(CLOCK_MONOTONIC, &t1);
     progress_show(&pg, c.total_events, true);
     if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -750,9 +829,11 @@ int cmd_match(int argc, char **argv)
     else if (c.bad_events && !o.quiet)
         fprintf(stderr, "sigmacc: %zu bad event%s skipped\n", c.bad_events,
                 c.bad_events == 1 ? "" : "s");
+    if (c.corr && !o.stats && !o.parse_only && !o.quiet)
+        corr_stats(&c, false); /* evictions, late events... when there are any */
     if (!ok)
         goto oom;
-    rc = c.io_error ? EXIT_ERR : c.matches ? EXIT_MATCH : EXIT_NOMATCH;
+    rc = c.io_error ? EXIT_ERR : c.matches || c.alerts ? EXIT_MATCH : EXIT_NOMATCH;
     goto out;
 oom:
     fputs("sigmacc: out of memory\n", stderr);
@@ -762,8 +843,10 @@ out:
         for (size_t i = 0; i < c.njobs; i++) {
             free(c.jobs[i].buf);
             free(c.jobs[i].recs);
+            free(c.jobs[i].caps);
         }
     free(c.jobs);
+    sigma_correlator_destroy(c.corr);
     if (ms)
         for (unsigned i = 0; i < o.threads; i++)
             sigma_matcher_destroy(ms[i]);

@@ -144,7 +144,7 @@ typedef struct sigma_ruleset sigma_ruleset;
 typedef struct sigma_matcher sigma_matcher;
 
 /* Build a ruleset from every rule loaded in c. Rules that cannot be
- * matched (errors, pipeline failures, correlation rules) are reported in
+ * matched (errors, pipeline failures) are reported in
  * c's diagnostics and left out: the result is SIGMA_ENOTSUP (or SIGMA_OK
  * with the "skip-unsupported" option) and *out is still a usable ruleset.
  * Other errors leave *out NULL. The ruleset does not refer to c: c may be
@@ -152,6 +152,8 @@ typedef struct sigma_matcher sigma_matcher;
 sigma_status sigma_ruleset_build(sigma_compiler *c, sigma_ruleset **out);
 void sigma_ruleset_destroy(sigma_ruleset *rs);
 size_t sigma_ruleset_rule_count(const sigma_ruleset *rs);
+/* Documents left out because they could not be compiled (see above). */
+size_t sigma_ruleset_failed_count(const sigma_ruleset *rs);
 /* Rule i (0 <= i < count), or NULL. Lives as long as the ruleset. */
 const sigma_rule_info *sigma_ruleset_rule(const sigma_ruleset *rs, size_t i);
 /* The field names the rules read (after pipelines); NULL for the slot of
@@ -209,6 +211,89 @@ sigma_status sigma_matcher_rule_stats(const sigma_matcher *m, size_t rule, uint6
 /* Events seen so far, and rule evaluations the prefilter let through. */
 uint64_t sigma_matcher_event_count(const sigma_matcher *m);
 uint64_t sigma_matcher_eval_count(const sigma_matcher *m);
+
+/* ---- correlations (runtime/corr_*.c) --------------------------------------------- */
+
+/* A ruleset built from correlation rules holds their base rules as
+ * ordinary rules plus the correlations. Matching reports base-rule matches
+ * as usual; a caller that wants correlation alerts takes a capture from
+ * the matcher at each such match (sigma_matcher_capture, any thread) and
+ * feeds the captures, in event order, to one sigma_correlator. Events are
+ * placed in time by the timestamp fields the pipelines name (rule state
+ * `timestamp_field`; `@timestamp` when none does). */
+size_t sigma_ruleset_correlation_count(const sigma_ruleset *rs);
+/* Correlation i: id, title, level, path; index = i. */
+const sigma_rule_info *sigma_ruleset_correlation(const sigma_ruleset *rs, size_t i);
+/* 1 when correlation i's alerts are reported (0: it only feeds another). */
+int sigma_ruleset_correlation_reported(const sigma_ruleset *rs, size_t i);
+/* 1 when rule i's own matches are reported; 0 when it only feeds
+ * correlations (Sigma's default for the rules a correlation names). */
+int sigma_ruleset_rule_reported(const sigma_ruleset *rs, size_t i);
+size_t sigma_ruleset_timestamp_field_count(const sigma_ruleset *rs);
+const char *sigma_ruleset_timestamp_field(const sigma_ruleset *rs, size_t i);
+
+/* Inside a match callback on m for rule `rule`: what the correlations need
+ * from the current event (time, group-by and value fields) as bytes in
+ * buf[0..cap). Returns the size; when it exceeds cap nothing is written.
+ * 0 when the rule feeds no correlation. */
+size_t sigma_matcher_capture(sigma_matcher *m, size_t rule, void *buf, size_t cap);
+/* Inside a match callback: the event's time (microseconds since the epoch)
+ * from the timestamp fields. 1 when found, 0 otherwise. */
+int sigma_matcher_event_time(sigma_matcher *m, int64_t *us);
+
+/* Where an event is, in the caller's terms (file index, line, number). */
+typedef struct sigma_event_ref {
+    size_t file, line, event;
+} sigma_event_ref;
+
+typedef struct sigma_correlator sigma_correlator;
+typedef struct sigma_alert sigma_alert; /* valid during the callback only */
+typedef void (*sigma_alert_fn)(void *user, const sigma_alert *a);
+
+sigma_status sigma_correlator_create(const sigma_ruleset *rs, sigma_correlator **out);
+void sigma_correlator_destroy(sigma_correlator *c);
+/* Before the first feed. Bounds (each overflow is counted, see _stat):
+ *   "max-groups" N    live group keys (oldest evicted first)
+ *   "max-window" N    entries per group window (oldest dropped first)
+ *   "max-entries" N   entries over all windows (oldest groups evicted)
+ *   "max-reorder" N   events held by the reorder window
+ *   "reorder-window" SECONDS  hold events this long to release them in time
+ *                     order; an event older than one already released is
+ *                     dropped and counted as "late"
+ *   "suppress" 0|1    one alert per group and timespan (default 1) */
+sigma_status sigma_correlator_set_option(sigma_correlator *c, const char *name,
+                                         const char *value);
+/* One capture, in event order; the captures of one event (same ref) are
+ * consecutive. Alerts are reported through fn as events complete. */
+sigma_status sigma_correlator_feed(sigma_correlator *c, const sigma_event_ref *ref,
+                                   const void *capture, size_t len, sigma_alert_fn fn,
+                                   void *user);
+/* The current event is complete (optional: the next event's first feed
+ * says so too); its alerts are reported now rather than then. */
+sigma_status sigma_correlator_end_event(sigma_correlator *c, sigma_alert_fn fn, void *user);
+/* End of input: the last event and everything the reorder window holds. */
+sigma_status sigma_correlator_finish(sigma_correlator *c, sigma_alert_fn fn, void *user);
+/* Counters: "events", "no-time", "missing-group", "processed", "late",
+ * "hits", "groups-created", "groups-expired", "groups-evicted",
+ * "entries-dropped", "entries-evicted", "reorder-forced", "alerts",
+ * "suppressed", "live-groups", "peak-groups", "live-entries",
+ * "peak-entries", "peak-held". 0 for unknown names. */
+uint64_t sigma_correlator_stat(const sigma_correlator *c, const char *name);
+
+/* An alert: the correlation (sigma_ruleset_correlation's info), its type
+ * name, the time and position of the event where it fired, the aggregate
+ * there (count, distinct values, sum...), the group-by values, and the
+ * contributing events (oldest first). */
+const sigma_rule_info *sigma_alert_rule(const sigma_alert *a);
+const char *sigma_alert_type(const sigma_alert *a);
+int64_t sigma_alert_time(const sigma_alert *a);
+double sigma_alert_value(const sigma_alert *a);
+void sigma_alert_at(const sigma_alert *a, sigma_event_ref *out);
+size_t sigma_alert_group_count(const sigma_alert *a);
+const char *sigma_alert_group_field(const sigma_alert *a, size_t i);
+const char *sigma_alert_group_value(const sigma_alert *a, size_t i, size_t *len);
+size_t sigma_alert_event_count(const sigma_alert *a);
+int sigma_alert_event(const sigma_alert *a, size_t i, sigma_event_ref *out);
 
 /* ---- checks catalogue ---------------------------------------------------------- */
 

@@ -34,6 +34,11 @@ bool sg_matcher_add(sigma_matcher *m, uint32_t slot, const sigma_value *v);
 sigma_status sg_matcher_finish(sigma_matcher *m, const char *raw_json, size_t raw_len,
                                sg_each_fn each, void *each_ctx, sigma_match_fn fn, void *user);
 
+/* During a match callback: the first value of field slot `slot` of the
+ * event being matched (str/len hold the text of numbers too). false when
+ * absent. For the correlation captures (corr_rules.c). */
+bool sg_matcher_value(sigma_matcher *m, uint32_t slot, sigma_value *out);
+
 /* A reader the matcher owns (created by the scan layer on first use). */
 void *sg_matcher_reader(sigma_matcher *m);
 void sg_matcher_set_reader(sigma_matcher *m, void *reader, void (*free_fn)(void *));

@@ -384,6 +384,21 @@ static uint32_t slot_values(sigma_matcher *m, uint32_t slot)
     return m->slot_first[slot];
 }
 
+bool sg_matcher_value(sigma_matcher *m, uint32_t slot, sigma_value *out)
+{
+    if (slot >= m->rs->nslots)
+        return false;
+    uint32_t i = slot_values(m, slot);
+    if (i == NO_VAL)
+        return false;
+    *out = m->vals[i].v;
+    if (!out->str && m->vals[i].text) {
+        out->str = m->vals[i].text;
+        out->len = m->vals[i].tlen;
+    }
+    return true;
+}
+
 static const char *folded(sigma_matcher *m, mval *x, uint32_t *len)
 {
     if (!x->fold && x->text) {

@@ -139,6 +139,9 @@ struct sigma_ruleset {
     size_t npatterns;
 
     size_t ac_memory, ac_states, nalways_total;
+
+    struct sg_corr_rules *corr; /* correlations (corr_rules.h); NULL: none */
+    size_t nfailed;             /* documents that could not be compiled */
 };
 
 /* ---- building (ruleset.c, prefilter.c) --------------------------------------- */

@@ -3,6 +3,7 @@
  * Literals are folded here once, regexes compiled and JIT-compiled here
  * once; the matcher only reads. */
 #include "compile_ir.h"
+#include "corr_rules.h"
 #include "driver.h"
 #include "fold.h"
 #include "rs.h"
@@ -19,6 +20,7 @@ typedef struct builder {
     sg_diags *d; /* the current rule's */
     const ir_rule *ir;
     bool unsupported;
+    sg_corr_build *cb; /* correlations (corr_rules.c) */
 } builder;
 
 /* ---- string maps (open addressing, arena-owned) --------------------------------- */
@@ -404,7 +406,19 @@ static sigma_status on_rule(void *user, const ir_rule *ir, sg_arena *a, sg_diags
         (ir->path && !(r->info.path = sg_arena_strdup(ra, ir->path))))
         return SIGMA_ENOMEM;
     rs->nrules++;
-    return SIGMA_OK;
+    return sg_corr_build_rule(B->cb, ir, r->info.index) ? SIGMA_OK : SIGMA_ENOMEM;
+}
+
+static sigma_status on_corr(void *user, const sg_corrset *cs, const sg_corr_view *v,
+                            bool standalone, sg_arena *a, sg_diags *d)
+{
+    (void)a;
+    return sg_corr_build_view(((builder *)user)->cb, cs, v, standalone, d);
+}
+
+static uint32_t corr_slot(void *ctx, const char *name)
+{
+    return slot_of(ctx, name);
 }
 
 void sigma_ruleset_destroy(sigma_ruleset *rs)
@@ -441,15 +455,27 @@ sigma_status sigma_ruleset_build(sigma_compiler *c, sigma_ruleset **out)
     builder B = {0};
     B.rs = rs;
     size_t nfailed = 0;
-    sigma_status st = sg_compile_ir(c, MATCH_TARGET, on_rule, &B, &nfailed);
+    sigma_status st = (B.cb = sg_corr_build_new()) ? SIGMA_OK : SIGMA_ENOMEM;
+    if (st == SIGMA_OK)
+        st = sg_compile_ir(c, MATCH_TARGET, on_rule, on_corr, &B, &nfailed);
+    /* correlation fields become slots before the prefilter is built */
+    if (st == SIGMA_OK && !sg_corr_build_finish(B.cb, rs, corr_slot, &B))
+        st = SIGMA_ENOMEM;
+    sg_corr_build_free(B.cb);
     if (st == SIGMA_OK && !sg_prefilter_build(rs))
         st = SIGMA_ENOMEM;
     if (st != SIGMA_OK) {
         sigma_ruleset_destroy(rs);
         return st;
     }
+    rs->nfailed = nfailed;
     *out = rs;
     return nfailed && !c->skip_unsupported ? SIGMA_ENOTSUP : SIGMA_OK;
+}
+
+size_t sigma_ruleset_failed_count(const sigma_ruleset *rs)
+{
+    return rs ? rs->nfailed : 0;
 }
 
 size_t sigma_ruleset_rule_count(const sigma_ruleset *rs)

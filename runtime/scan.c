@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "json_reader.h"
+#include "line_fields.h"
 #include "match.h"
 #include "xalloc.h"
 
@@ -167,6 +168,8 @@ static int line_each(void *ctx, int (*fn)(void *c, const sigma_value *v), void *
 static sigma_status scan_lines(scan *s, const char *buf, size_t len)
 {
     uint32_t raw = sg_ruleset_raw_slot(sg_matcher_ruleset(s->m));
+    sg_line_slots ls; /* @timestamp and host, when rules read them */
+    sg_line_slots_init(sg_matcher_ruleset(s->m), &ls);
     size_t i = 0;
     while (i < len && !s->stop) {
         const char *nl = memchr(buf + i, '\n', len - i);
@@ -181,6 +184,7 @@ static sigma_status scan_lines(scan *s, const char *buf, size_t len)
                 sigma_value v = {SIGMA_V_STRING, l.s, l.n, 0, 0};
                 sg_matcher_add(s->m, raw, &v);
             }
+            sg_line_fields(s->m, &ls, l.s, l.n);
             s->ev_raw = l.s;
             s->ev_len = l.n;
             s->cur = s->orig = buf;
