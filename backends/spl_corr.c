@@ -310,6 +310,8 @@ static bool setup(sctx *S, corr *C)
         if (!C->key[g])
             return false;
     }
+    if (S->st != SIGMA_OK) /* out of memory in dup_tmp: the keys are unset */
+        return true;
     /* the value column */
     if (sg_corr_type_has_field(c->type) && c->type != SG_CORR_TEMPORAL) {
         for (size_t i = 0; i < n && S->st == SIGMA_OK; i++) {
