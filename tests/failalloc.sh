@@ -31,4 +31,11 @@ sweep check "$MAX" "$SIGMACC" check -q "$EX"
 sweep spl "$MAX" "$SIGMACC" compile -q -t spl -p splunk-windows "$EX/rules"
 sweep kql 500 "$SIGMACC" compile -q -t kql -p kql-sentinel "$EX/rommonkit"
 sweep suricata 500 "$SIGMACC" compile -q -t suricata "$EX/rommonkit/rommon_tftp_transfer.yml"
+# correlations: a chain (SPL, KQL) and Suricata's accepted and refused ones
+GC="$top_srcdir/tests/golden"
+sweep spl-corr 300 "$SIGMACC" compile -q -t spl -p splunk-windows "$GC/spl/corr_chain.yml"
+sweep kql-corr 300 "$SIGMACC" compile -q -t kql -p kql-sentinel "$GC/kql/corr_chain.yml" \
+    "$GC/kql/corr_value_percentile.yml"
+sweep suricata-corr 300 "$SIGMACC" compile -q -t suricata "$GC/suricata/corr_event_count_rule.yml" \
+    "$GC/suricata/corr_refuse_event_count.yml"
 finish
