@@ -25,8 +25,9 @@ static void usage(FILE *f)
     fputs("usage: sigmacc check [--format text|json|sarif] [--strict] [-W no-CHECK]... PATH...\n"
           "       sigmacc compile -t TARGET [-p PIPELINE]... [-o FILE|DIR/] [--format F]\n"
           "                       [--explain] [--skip-unsupported] [--sid-base N] PATH...|-\n"
-          "       sigmacc match -r RULES... [-p PIPELINE]... [--input json|lines] [-j N]\n"
-          "                     [--format text|json] [--stats] [FILES...|-]\n"
+          "       sigmacc match -r RULES... [-p PIPELINE]... [--input auto|json|lines] [-j N]\n"
+          "                     [--format text|json] [--stats] [--reorder-window SECONDS]\n"
+          "                     [--corr-max-groups|-window|-entries N] [FILES...|-]\n"
           "       sigmacc list checks|targets|pipelines\n"
           "       sigmacc version\n",
           f);

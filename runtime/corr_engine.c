@@ -111,9 +111,16 @@ typedef struct ce_group {
     char key[];
 } ce_group;
 
+/* A table slot keeps the hash, so a probe that misses does not touch the
+ * group (a cache miss each). */
+typedef struct gslot {
+    uint64_t hash;
+    ce_group *g; /* NULL: empty */
+} gslot;
+
 typedef struct ce_corr {
     const sg_ce_def *def;
-    ce_group **slots;
+    gslot *slots;
     size_t cap, n;
     ce_group *oldest, *newest;
 } ce_corr;
@@ -303,16 +310,27 @@ static void touch(ce_corr *c, ce_group *g, int64_t t)
     }
 }
 
-#define GHASH(x) ((x)->hash)
-
 /* Free group g of correlation c (counted by the caller as expired or
  * evicted). */
 static void group_drop(sg_ce *e, ce_corr *c, ce_group *g, bool evicted)
 {
     size_t mask = c->cap - 1, i = g->hash & mask;
-    while (c->slots[i] != g)
+    while (c->slots[i].g != g)
         i = (i + 1) & mask;
-    SHIFT_DELETE(c->slots, mask, i, GHASH);
+    /* backward-shift deletion */
+    c->slots[i].g = NULL;
+    for (size_t j = i;;) {
+        j = (j + 1) & mask;
+        if (!c->slots[j].g)
+            break;
+        size_t k = c->slots[j].hash & mask;
+        bool stay = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+        if (!stay) {
+            c->slots[i] = c->slots[j];
+            c->slots[j].g = NULL;
+            i = j;
+        }
+    }
     c->n--;
     lru_unlink(c, g);
     e->st.live_entries -= g->size;
@@ -339,7 +357,7 @@ static bool evict_oldest(sg_ce *e, const ce_group *keep)
     ce_group *bg = NULL;
     for (size_t i = 0; i < e->ndefs; i++) {
         ce_group *g = e->corrs[i].oldest;
-        if (g == keep)
+        if (g && g == keep)
             g = g->next;
         if (g && (!bg || g->last_t < bg->last_t)) {
             bg = g;
@@ -357,9 +375,11 @@ static ce_group *group_find(ce_corr *c, const char *key, size_t len, uint64_t h)
     if (!c->cap)
         return NULL;
     size_t mask = c->cap - 1;
-    for (size_t i = h & mask; c->slots[i]; i = (i + 1) & mask) {
-        ce_group *g = c->slots[i];
-        if (g->hash == h && g->keylen == len && memcmp(g->key, key, len) == 0)
+    for (size_t i = h & mask; c->slots[i].g; i = (i + 1) & mask) {
+        if (c->slots[i].hash != h)
+            continue;
+        ce_group *g = c->slots[i].g;
+        if (g->keylen == len && memcmp(g->key, key, len) == 0)
             return g;
     }
     return NULL;
@@ -369,26 +389,25 @@ static bool table_insert(ce_corr *c, ce_group *g)
 {
     if ((c->n + 1) * 2 > c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 64;
-        ce_group **slots = sg_calloc(cap, sizeof *slots);
+        gslot *slots = sg_calloc(cap, sizeof *slots);
         if (!slots)
             return false;
         for (size_t i = 0; i < c->cap; i++) {
-            ce_group *x = c->slots[i];
-            if (!x)
+            if (!c->slots[i].g)
                 continue;
-            size_t j = x->hash & (cap - 1);
-            while (slots[j])
+            size_t j = c->slots[i].hash & (cap - 1);
+            while (slots[j].g)
                 j = (j + 1) & (cap - 1);
-            slots[j] = x;
+            slots[j] = c->slots[i];
         }
         sg_free(c->slots);
         c->slots = slots;
         c->cap = cap;
     }
     size_t mask = c->cap - 1, i = g->hash & mask;
-    while (c->slots[i])
+    while (c->slots[i].g)
         i = (i + 1) & mask;
-    c->slots[i] = g;
+    c->slots[i] = (gslot){g->hash, g};
     c->n++;
     return true;
 }

@@ -72,4 +72,39 @@ expect_grep '^\| where sigma_rule=="cisco_ios_reload" AND isnotnull\(host\) AND 
 expect_grep 'sigma_time - sigma_fold.sigma_s0 <= 1h' "$TMP/rk.kql"
 if "$top_builddir/tests/spl_lint" "$TMP/rk.spl" >"$TMP/lint" 2>&1; then ok; else
     ko "spl_lint: ROMMONkit SPL"; cat "$TMP/lint" >&2; fi
+
+# sigmacc match over the sample logs, as the README shows it: text lines (by
+# --input auto), the two per-source files merged by time. The correlation
+# fires once: R1, the attack (upgrade at aaa_accounting.log:12, reload at
+# ios_syslog.log:10). Nothing for R2, whose upgrade and reload come from the
+# configuration-management host the filter names, nor for R3's lone reload.
+# The rules the correlation names only feed it: no lines of their own.
+CORR=fe2eb755-cd93-45f9-bc0d-1a4aa6b7c31b
+expect_status 0 "$SIGMACC" match -r "$K" -p cisco-ios "$K"/logs/aaa_accounting.log "$K"/logs/ios_syslog.log
+cp "$TMP/out" "$TMP/match.out"
+n=$(grep -c "$CORR" "$TMP/match.out")
+if [ "$n" -eq 1 ]; then ok; else ko "want 1 correlation alert, got $n"; cat "$TMP/match.out" >&2; fi
+expect_grep "logs/ios_syslog.log:10: event 10: $CORR \[critical\] Cisco ROM Monitor Upgrade Followed by a Reload \(temporal_ordered host=R1 value=2 time=2026-11-26T10:14:41Z events=[^ ]*logs/aaa_accounting.log:12,[^ ]*logs/ios_syslog.log:10\)\$" "$TMP/match.out"
+expect_no_grep 'host=R[23]' "$TMP/match.out"
+expect_no_grep '0668d32e-9448-4cdb-9330-7ddc899b7fe2|b6d92469-b14f-407e-a1a8-fd64b48f6b84' "$TMP/match.out" "a base rule of the correlation reported on its own"
+# the boot-image rule stands alone: R1's change, not R2's (the filter's account)
+expect_grep 'logs/ios_syslog.log:8: event 8: 1189f80f-c9d6-4912-9256-f0d5eb763d80 ' "$TMP/match.out"
+n=$(wc -l < "$TMP/match.out")
+if [ "$n" -eq 2 ]; then ok; else ko "want 2 lines of output, got $n"; cat "$TMP/match.out" >&2; fi
+# the files in the other order: the same alert (the merge is by time)
+"$SIGMACC" match -q -r "$K" -p cisco-ios "$K"/logs/ios_syslog.log "$K"/logs/aaa_accounting.log >"$TMP/rev.out" 2>&1
+if [ "$(grep -c "$CORR.*host=R1" "$TMP/rev.out")" -eq 1 ] && ! grep -q 'host=R[23]' "$TMP/rev.out"; then ok; else
+    ko "files in the other order"; cat "$TMP/rev.out" >&2; fi
+# Without the filter, R2's maintenance is an alert too: the filter is what
+# keeps it quiet (and the correlation is what ignores R3).
+expect_status 0 "$SIGMACC" match -r "$K/cisco_aaa_rommon_upgrade.yml" "$K/cisco_ios_reload.yml" \
+    "$K/rommon_upgrade_then_reload.yml" -p cisco-ios "$K"/logs/*.log
+expect_grep "logs/ios_syslog.log:3: event 3: $CORR .*host=R2 .*events=[^ ]*aaa_accounting.log:2," "$TMP/out"
+expect_no_grep 'host=R3' "$TMP/out"
+# One time-ordered stream through 4 threads, JSON output: the same alert.
+sort "$K"/logs/*.log > "$TMP/merged.log"
+"$SIGMACC" match -q -j 4 --format json -r "$K" -p cisco-ios "$TMP/merged.log" >"$TMP/rk.json" 2>"$TMP/err"
+expect_grep "^\{\"file\":\"[^\"]*merged.log\",\"line\":26,\"event_number\":26,\"correlation\":\{\"id\":\"$CORR\",.*\"type\":\"temporal_ordered\"\},\"time\":\"2026-11-26T10:14:41Z\",\"group\":\{\"host\":\"R1\"\},\"value\":2,\"events\":\[\{[^]]*\"line\":19,[^]]*\},\{[^]]*\"line\":26,[^]]*\}\]\}\$" "$TMP/rk.json"
+n=$(grep -c '"correlation"' "$TMP/rk.json")
+if [ "$n" -eq 1 ]; then ok; else ko "json: want 1 alert, got $n"; fi
 finish

@@ -492,6 +492,41 @@ static void test_eviction(void)
     fx_done(&f);
 }
 
+/* The oldest group over several correlations is evicted, also when some
+ * correlation has no group at all. */
+static void test_eviction_across(void)
+{
+    sg_ce_def d[2];
+    memset(d, 0, sizeof d);
+    sg_ce_cmp c = {SG_CMP_GTE, 2};
+    for (int i = 0; i < 2; i++)
+        d[i] = (sg_ce_def){SG_CORR_EVENT_COUNT, S(600), &c, 1, NULL, 0, -1, 1, 1, NULL, 0, true};
+    sg_ce_limits lim;
+    sg_ce_limits_default(&lim);
+    lim.max_groups = 2;
+    sg_ce *e = sg_ce_create(d, 2, &lim);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    sink s = {0};
+    const char *keys[] = {"A", "B", "C", "D"};
+    for (int i = 0; i < 4; i++) {
+        char key[16];
+        size_t kl = sg_ce_key_put(key, keys[i], 1);
+        sg_ce_hit h = {0, 0, key, kl, NULL, 0, 0, false}; /* correlation 1 stays empty */
+        sg_ce_ref r = {(uint64_t)i + 1, (uint64_t)i + 1, 0};
+        CU_ASSERT_EQUAL(sg_ce_event(e, S(i), &r, &h, 1, on_alert, &s), SIGMA_OK);
+    }
+    CU_ASSERT_EQUAL(sg_ce_get_stats(e)->groups_evicted, 2);
+    CU_ASSERT_EQUAL(sg_ce_get_stats(e)->live_groups, 2);
+    /* then correlation 1 gets a group: correlation 0's oldest goes */
+    char key[16];
+    size_t kl = sg_ce_key_put(key, "E", 1);
+    sg_ce_hit h = {1, 0, key, kl, NULL, 0, 0, false};
+    sg_ce_ref r = {5, 5, 0};
+    sg_ce_event(e, S(4), &r, &h, 1, on_alert, &s);
+    CU_ASSERT_EQUAL(sg_ce_get_stats(e)->groups_evicted, 3);
+    sg_ce_destroy(e);
+}
+
 /* Groups that cannot contribute any more are freed, not counted as
  * evictions. */
 static void test_expiry(void)
@@ -656,6 +691,7 @@ int main(void)
         !CU_add_test(s, "ordered, one event", test_ordered_same_event) ||
         !CU_add_test(s, "value aggregates", test_values) ||
         !CU_add_test(s, "eviction", test_eviction) ||
+        !CU_add_test(s, "eviction across correlations", test_eviction_across) ||
         !CU_add_test(s, "expiry", test_expiry) ||
         !CU_add_test(s, "late events", test_late_without_window) ||
         !CU_add_test(s, "reorder window", test_reorder_window) ||
