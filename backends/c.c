@@ -24,6 +24,7 @@
 #include "backend.h"
 #include "c_escape.h"
 #include "c_fold.h"
+#include "c_intern.h"
 #include "c_regex.h"
 
 #include <math.h>
@@ -37,15 +38,15 @@
 /* Parentheses nest one level per IR level; clang stops at 256. */
 #define MAX_DEPTH 120
 
-/* ---- state of one compile run: rule numbers and field slots ------------------------------- */
+/* ---- state of one compile run ---------------------------------------------------------------- */
 
+/* Rule numbers, field slots, and static data shared by all rules: the
+ * same literal (the Channel name of 1,500 rules...) is emitted once, and
+ * an equality test that held for a field's value is not checked again. */
 typedef struct crun {
     size_t nrules;
-    char **names; /* field names by slot */
-    size_t *lens;
-    size_t nnames, cap;
-    uint32_t *table; /* open addressing: slot + 1, 0 = empty */
-    size_t tcap;
+    sg_intern fields; /* field names -> sgc_f<slot> */
+    sg_intern data;   /* test keys (see data_key) -> sgc_d<n> */
 } crun;
 
 static void *run_new(void)
@@ -58,93 +59,9 @@ static void run_free(void *p)
     crun *r = p;
     if (!r)
         return;
-    for (size_t i = 0; i < r->nnames; i++)
-        free(r->names[i]);
-    free(r->names);
-    free(r->lens);
-    free(r->table);
+    sg_intern_free(&r->fields);
+    sg_intern_free(&r->data);
     free(r);
-}
-
-static size_t hash(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return (size_t)(h ^ (h >> 32));
-}
-
-static bool rehash(crun *r, size_t cap)
-{
-    uint32_t *t = calloc(cap, sizeof *t);
-    if (!t)
-        return false;
-    for (size_t i = 0; i < r->nnames; i++) {
-        size_t j = hash(r->names[i], r->lens[i]) & (cap - 1);
-        while (t[j])
-            j = (j + 1) & (cap - 1);
-        t[j] = (uint32_t)i + 1;
-    }
-    free(r->table);
-    r->table = t;
-    r->tcap = cap;
-    return true;
-}
-
-/* The slot of a field name; *fresh when it is new. SIZE_MAX on OOM. */
-static size_t slot_of(crun *r, const char *name, size_t len, bool *fresh)
-{
-    *fresh = false;
-    if (r->tcap) {
-        for (size_t j = hash(name, len) & (r->tcap - 1); r->table[j]; j = (j + 1) & (r->tcap - 1)) {
-            size_t k = r->table[j] - 1;
-            if (r->lens[k] == len && memcmp(r->names[k], name, len) == 0)
-                return k;
-        }
-    }
-    if (r->nnames == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 32;
-        char **n = realloc(r->names, cap * sizeof *n);
-        if (!n)
-            return SIZE_MAX;
-        r->names = n;
-        size_t *l = realloc(r->lens, cap * sizeof *l);
-        if (!l)
-            return SIZE_MAX;
-        r->lens = l;
-        r->cap = cap;
-    }
-    char *copy = malloc(len + 1);
-    if (!copy)
-        return SIZE_MAX;
-    memcpy(copy, name, len);
-    copy[len] = '\0';
-    r->names[r->nnames] = copy;
-    r->lens[r->nnames] = len;
-    size_t k = r->nnames++;
-    if (r->nnames * 2 > r->tcap) {
-        if (!rehash(r, r->tcap ? r->tcap * 2 : 64)) {
-            free(r->names[--r->nnames]);
-            return SIZE_MAX;
-        }
-    } else {
-        size_t j = hash(name, len) & (r->tcap - 1);
-        while (r->table[j])
-            j = (j + 1) & (r->tcap - 1);
-        r->table[j] = (uint32_t)k + 1;
-    }
-    *fresh = true;
-    return k;
-}
-
-/* Forget the fields a failed rule added. */
-static void run_rollback(crun *r, size_t nnames)
-{
-    if (r->nnames == nnames)
-        return;
-    while (r->nnames > nnames)
-        free(r->names[--r->nnames]);
-    rehash(r, r->tcap); /* smaller than before: cannot fail but for OOM, then lookups miss */
 }
 
 /* ---- one rule --------------------------------------------------------------------------------- */
@@ -154,10 +71,9 @@ typedef struct gen {
     crun *run;
     sg_arena *a;
     sg_diags *d;
-    sg_strbuf fields; /* definitions of the fields this rule adds */
-    sg_strbuf data;   /* static data of this rule */
-    size_t rule;      /* its index */
-    size_t ndata;     /* names handed out: sgc_r<rule>_<n> */
+    sg_strbuf fdefs; /* definitions of the fields this rule reads first */
+    sg_strbuf defs;  /* definitions of the data this rule uses first */
+    sg_strbuf key;  /* scratch: the key of one test's data */
     size_t ntests;
 } gen;
 
@@ -166,18 +82,18 @@ static sigma_status unsupported(gen *g, sg_pos pos, const char *what)
     return sg_unsupported(g->d, g->r, pos, TARGET, "%s", what);
 }
 
-/* "sgc_f<slot>" for a field, its definition written when it is new. */
+/* "&sgc_f<slot>" for a field, its definition written when it is new. */
 static sigma_status field_ref(gen *g, const char *name, sg_strbuf *e)
 {
     bool fresh;
     size_t len = strlen(name);
-    size_t k = slot_of(g->run, name, len, &fresh);
+    size_t k = sg_intern_get(&g->run->fields, name, len, &fresh);
     if (k == SIZE_MAX)
         return SIGMA_ENOMEM;
     if (fresh) {
-        sg_sb_printf(&g->fields, "static const sgc_field sgc_f%zu = {", k);
-        sg_c_quote(&g->fields, name, len, 4);
-        sg_sb_printf(&g->fields, ", %zu, %zu};\n", len, k);
+        sg_sb_printf(&g->fdefs, "static const sgc_field sgc_f%zu = {", k);
+        sg_c_quote(&g->fdefs, name, len, 4);
+        sg_sb_printf(&g->fdefs, ", %zu, %zu};\n", len, k);
     }
     sg_sb_printf(e, "&sgc_f%zu", k);
     return SIGMA_OK;
@@ -235,6 +151,15 @@ static bool kmp(const unsigned char *s, size_t m, unsigned short *f)
     return any;
 }
 
+/* FNV-1a, as sgc_hash computes it over a value's folded text. */
+static uint64_t fnv(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
 static void print_double(sg_strbuf *b, double f)
 {
     char buf[64];
@@ -252,117 +177,180 @@ static void print_int(sg_strbuf *b, int64_t i)
         sg_sb_printf(b, "%lldLL", (long long)i);
 }
 
+/* Keys of shared data: a kind letter, then what makes two tests equal. */
+static void key_bytes(sg_strbuf *k, const void *p, size_t n)
+{
+    sg_sb_put(k, (const char *)&n, sizeof n);
+    sg_sb_put(k, p, n);
+}
+
+/* sgc_d<n> for the test's data: *fresh when its definition must be written. */
+static sigma_status data_id(gen *g, size_t *id, bool *fresh)
+{
+    if (g->key.failed)
+        return SIGMA_ENOMEM;
+    *id = sg_intern_get(&g->run->data, g->key.data, g->key.len, fresh);
+    return *id == SIZE_MAX ? SIGMA_ENOMEM : SIGMA_OK;
+}
+
 /* String tests: one literal, or wildcard segments. */
-static sigma_status str_test(gen *g, const ir_test *t, size_t id, const char **fn)
+static sigma_status str_test(gen *g, const ir_test *t, size_t *id, const char **fn)
 {
     const char *s;
-    size_t n;
+    size_t n, len;
+    bool fresh;
+    sigma_status st;
     if (ir_segs_has(t->segs, t->nsegs, IR_SEG_PLACEHOLDER))
         return unsupported(g, t->pos, "unresolved %placeholder% (add a pipeline that defines it)");
+    sg_sb_reset(&g->key);
     if (ir_segs_literal(t->segs, t->nsegs, &s, &n)) {
-        size_t len;
         const char *lit = lit_bytes(g, n ? s : "", n, t->cased, &len);
         if (!lit)
             return SIGMA_ENOMEM;
+        if (t->mode == IR_STR_CONTAINS && len > 65535)
+            return unsupported(g, t->pos, "a contains value longer than 65535 bytes");
+        sg_sb_printf(&g->key, "S%d%d", (int)t->mode, t->cased ? 1 : 0);
+        key_bytes(&g->key, lit, len);
+        if ((st = data_id(g, id, &fresh)) != SIGMA_OK)
+            return st;
+        *fn = "sgc_v_str";
+        if (!fresh)
+            return SIGMA_OK;
         bool fail = false;
         if (t->mode == IR_STR_CONTAINS && len > 1) {
-            if (len > 65535)
-                return unsupported(g, t->pos, "a contains value longer than 65535 bytes");
             unsigned short *f = sg_arena_alloc(g->a, len * sizeof *f);
             if (!f)
                 return SIGMA_ENOMEM;
             if ((fail = kmp((const unsigned char *)lit, len, f))) {
-                sg_sb_printf(&g->data, "static const unsigned short sgc_r%zu_%zu_kmp[] = {", g->rule,
-                             id);
+                sg_sb_printf(&g->defs, "static const unsigned short sgc_d%zu_kmp[] = {", *id);
                 for (size_t i = 0; i < len; i++)
-                    sg_sb_printf(&g->data, "%s%u,", i % 16 ? " " : "\n    ", f[i]);
-                sg_sb_puts(&g->data, "\n};\n");
+                    sg_sb_printf(&g->defs, "%s%u,", i % 16 ? " " : "\n    ", f[i]);
+                sg_sb_puts(&g->defs, "\n};\n");
             }
         }
-        sg_sb_printf(&g->data, "static const sgc_lit sgc_r%zu_%zu = {", g->rule, id);
-        sg_c_quote(&g->data, lit, len, 4);
-        sg_sb_printf(&g->data, ", %zu, ", len);
+        sg_sb_printf(&g->defs, "static const sgc_lit sgc_d%zu = {", *id);
+        sg_c_quote(&g->defs, lit, len, 4);
+        sg_sb_printf(&g->defs, ", %zu, ", len);
         if (fail)
-            sg_sb_printf(&g->data, "sgc_r%zu_%zu_kmp", g->rule, id);
+            sg_sb_printf(&g->defs, "sgc_d%zu_kmp", *id);
         else
-            sg_sb_puts(&g->data, "NULL");
-        sg_sb_printf(&g->data, ", %s, %d};\n", mode_name(t->mode), t->cased ? 1 : 0);
-        *fn = "sgc_v_str";
+            sg_sb_puts(&g->defs, "NULL");
+        sg_sb_printf(&g->defs, ", 0x%016llxull, %s, %d};\n",
+                     (unsigned long long)(t->mode == IR_STR_EXACT ? fnv(lit, len) : 0),
+                     mode_name(t->mode), t->cased ? 1 : 0);
         return SIGMA_OK;
     }
     /* wildcards: the mode becomes stars around the segments */
     bool lead = t->mode == IR_STR_CONTAINS || t->mode == IR_STR_ENDSWITH;
     bool trail = t->mode == IR_STR_CONTAINS || t->mode == IR_STR_STARTSWITH;
-    sg_sb_printf(&g->data, "static const sgc_seg sgc_r%zu_%zu_segs[] = {\n", g->rule, id);
+    size_t nsegs = t->nsegs + lead + trail;
+    const char **lits = sg_arena_alloc(g->a, (t->nsegs + 1) * sizeof *lits);
+    size_t *lens = sg_arena_alloc(g->a, (t->nsegs + 1) * sizeof *lens);
+    if (!lits || !lens)
+        return SIGMA_ENOMEM;
+    sg_sb_printf(&g->key, "G%d%d", (int)t->mode, t->cased ? 1 : 0);
+    for (size_t i = 0; i < t->nsegs; i++) {
+        const ir_seg *sg = &t->segs[i];
+        sg_sb_putc(&g->key, (char)('0' + sg->kind));
+        if (sg->kind != IR_SEG_LIT)
+            continue;
+        if (!(lits[i] = lit_bytes(g, sg->s, sg->len, t->cased, &lens[i])))
+            return SIGMA_ENOMEM;
+        key_bytes(&g->key, lits[i], lens[i]);
+    }
+    if ((st = data_id(g, id, &fresh)) != SIGMA_OK)
+        return st;
+    *fn = "sgc_v_glob";
+    if (!fresh)
+        return SIGMA_OK;
+    sg_sb_printf(&g->defs, "static const sgc_seg sgc_d%zu_segs[] = {\n", *id);
     if (lead)
-        sg_sb_puts(&g->data, "    {SGC_SEG_STAR, NULL, 0},\n");
+        sg_sb_puts(&g->defs, "    {SGC_SEG_STAR, NULL, 0},\n");
     for (size_t i = 0; i < t->nsegs; i++) {
         const ir_seg *sg = &t->segs[i];
         if (sg->kind == IR_SEG_STAR) {
-            sg_sb_puts(&g->data, "    {SGC_SEG_STAR, NULL, 0},\n");
+            sg_sb_puts(&g->defs, "    {SGC_SEG_STAR, NULL, 0},\n");
         } else if (sg->kind == IR_SEG_QMARK) {
-            sg_sb_puts(&g->data, "    {SGC_SEG_QMARK, NULL, 0},\n");
+            sg_sb_puts(&g->defs, "    {SGC_SEG_QMARK, NULL, 0},\n");
         } else {
-            size_t len;
-            const char *lit = lit_bytes(g, sg->s, sg->len, t->cased, &len);
-            if (!lit)
-                return SIGMA_ENOMEM;
-            sg_sb_puts(&g->data, "    {SGC_SEG_LIT, ");
-            sg_c_quote(&g->data, lit, len, 8);
-            sg_sb_printf(&g->data, ", %zu},\n", len);
+            sg_sb_puts(&g->defs, "    {SGC_SEG_LIT, ");
+            sg_c_quote(&g->defs, lits[i], lens[i], 8);
+            sg_sb_printf(&g->defs, ", %zu},\n", lens[i]);
         }
     }
     if (trail)
-        sg_sb_puts(&g->data, "    {SGC_SEG_STAR, NULL, 0},\n");
-    sg_sb_printf(&g->data, "};\nstatic const sgc_glob sgc_r%zu_%zu = {sgc_r%zu_%zu_segs, %zu, %d};\n",
-                 g->rule, id, g->rule, id, t->nsegs + lead + trail, t->cased ? 1 : 0);
-    *fn = "sgc_v_glob";
+        sg_sb_puts(&g->defs, "    {SGC_SEG_STAR, NULL, 0},\n");
+    sg_sb_printf(&g->defs, "};\nstatic const sgc_glob sgc_d%zu = {sgc_d%zu_segs, %zu, %d};\n", *id,
+                 *id, nsegs, t->cased ? 1 : 0);
     return SIGMA_OK;
 }
 
-/* A test on values: the static data sgc_r<rule>_<id> and the sgc_v_* function. */
-static sigma_status value_test(gen *g, const ir_test *t, size_t id, const char **fn)
+/* A test on values: its shared data sgc_d<id> and its sgc_v_* function. */
+static sigma_status value_test(gen *g, const ir_test *t, size_t *id, const char **fn)
 {
-    switch (t->kind) {
-    case IR_T_STR:
+    bool fresh;
+    sigma_status st;
+    if (t->kind == IR_T_STR)
         return str_test(g, t, id, fn);
+    sg_sb_reset(&g->key);
+    switch (t->kind) {
     case IR_T_REGEX: {
+        sg_sb_printf(&g->key, "R%u", t->re_flags);
+        key_bytes(&g->key, t->re, t->re_len);
+        if ((st = data_id(g, id, &fresh)) != SIGMA_OK)
+            return st;
+        *fn = "sgc_v_re";
+        if (!fresh)
+            return SIGMA_OK;
         char name[64], why[256];
-        snprintf(name, sizeof name, "sgc_r%zu_%zu", g->rule, id);
-        sigma_status st = sg_cre_emit(g->a, t->re, t->re_len, t->re_flags, name, &g->data, why,
-                                      sizeof why);
+        snprintf(name, sizeof name, "sgc_d%zu", *id);
+        st = sg_cre_emit(g->a, t->re, t->re_len, t->re_flags, name, &g->defs, why, sizeof why);
         if (st == SIGMA_ENOTSUP)
             return sg_unsupported(g->d, g->r, t->pos, TARGET, "regular expression: %s", why);
-        *fn = "sgc_v_re";
         return st;
     }
-    case IR_T_CIDR: {
-        sg_sb_printf(&g->data, "static const sgc_cidr sgc_r%zu_%zu = {%d, %u, {", g->rule, id,
-                     t->family, t->prefix);
-        for (int i = 0; i < 16; i++)
-            sg_sb_printf(&g->data, "%s%u", i ? ", " : "", t->addr[i]);
-        sg_sb_puts(&g->data, "}};\n");
+    case IR_T_CIDR:
+        sg_sb_printf(&g->key, "C%d/%u", t->family, t->prefix);
+        key_bytes(&g->key, t->addr, 16);
+        if ((st = data_id(g, id, &fresh)) != SIGMA_OK)
+            return st;
         *fn = "sgc_v_cidr";
+        if (!fresh)
+            return SIGMA_OK;
+        sg_sb_printf(&g->defs, "static const sgc_cidr sgc_d%zu = {%d, %u, {", *id, t->family,
+                     t->prefix);
+        for (int i = 0; i < 16; i++)
+            sg_sb_printf(&g->defs, "%s%u", i ? ", " : "", t->addr[i]);
+        sg_sb_puts(&g->defs, "}};\n");
         return SIGMA_OK;
-    }
     case IR_T_NUM:
-    case IR_T_TIMEPART:
+    case IR_T_TIMEPART: {
         if (!isfinite(t->num.f))
             return unsupported(g, t->pos, "a number that is not finite");
-        if (t->kind == IR_T_NUM) {
-            sg_sb_printf(&g->data, "static const sgc_num sgc_r%zu_%zu = {%s, %d, ", g->rule, id,
-                         op_name(t->op), t->num.is_int ? 1 : 0);
-            print_int(&g->data, t->num.is_int ? t->num.i : 0);
-            *fn = "sgc_v_num";
+        bool num = t->kind == IR_T_NUM;
+        int64_t i = num && t->num.is_int ? t->num.i : 0;
+        sg_sb_printf(&g->key, "%c%d,%d,%d,", num ? 'N' : 'T', (int)t->op, num ? t->num.is_int : 0,
+                     num ? 0 : (int)t->part);
+        key_bytes(&g->key, &i, sizeof i);
+        key_bytes(&g->key, &t->num.f, sizeof t->num.f);
+        if ((st = data_id(g, id, &fresh)) != SIGMA_OK)
+            return st;
+        *fn = num ? "sgc_v_num" : "sgc_v_time";
+        if (!fresh)
+            return SIGMA_OK;
+        if (num) {
+            sg_sb_printf(&g->defs, "static const sgc_num sgc_d%zu = {%s, %d, ", *id, op_name(t->op),
+                         t->num.is_int ? 1 : 0);
+            print_int(&g->defs, i);
         } else {
-            sg_sb_printf(&g->data, "static const sgc_timet sgc_r%zu_%zu = {%s, %s", g->rule, id,
+            sg_sb_printf(&g->defs, "static const sgc_timet sgc_d%zu = {%s, %s", *id,
                          part_name(t->part), op_name(t->op));
-            *fn = "sgc_v_time";
         }
-        sg_sb_puts(&g->data, ", ");
-        print_double(&g->data, t->num.f);
-        sg_sb_puts(&g->data, "};\n");
+        sg_sb_puts(&g->defs, ", ");
+        print_double(&g->defs, t->num.f);
+        sg_sb_puts(&g->defs, "};\n");
         return SIGMA_OK;
+    }
     default:
         return unsupported(g, t->pos, "this test has no meaning without a field");
     }
@@ -371,7 +359,7 @@ static sigma_status value_test(gen *g, const ir_test *t, size_t id, const char *
 static sigma_status test_code(gen *g, const ir_test *t, sg_strbuf *e)
 {
     sigma_status st;
-    size_t id = g->ndata++;
+    size_t id = 0;
     const char *fn = NULL;
     switch (t->kind) {
     case IR_T_NULL:
@@ -401,13 +389,13 @@ static sigma_status test_code(gen *g, const ir_test *t, sg_strbuf *e)
     default:
         break;
     }
-    if ((st = value_test(g, t, id, &fn)) != SIGMA_OK)
+    if ((st = value_test(g, t, &id, &fn)) != SIGMA_OK)
         return st;
     /* keywords: the `_raw` field, else every string of the event */
     sg_sb_puts(e, t->field ? "sgc_any(ev, " : "sgc_kw(ev, ");
     if ((st = field_ref(g, t->field ? t->field : "_raw", e)) != SIGMA_OK)
         return st;
-    sg_sb_printf(e, ", %s, &sgc_r%zu_%zu)", fn, g->rule, id);
+    sg_sb_printf(e, ", %s, &sgc_d%zu)", fn, id);
     return SIGMA_OK;
 }
 
@@ -426,15 +414,9 @@ static sigma_status expr(gen *g, const ir_node *n, unsigned level, sg_strbuf *e)
     case IR_TEST:
         g->ntests++;
         return test_code(g, n->test, e);
-    case IR_NOT: {
-        const ir_node *k = n->kids[0];
-        bool paren = k->kind == IR_AND || k->kind == IR_OR;
-        sg_sb_puts(e, paren ? "!(" : "!");
-        sigma_status st = expr(g, k, level + 1, e);
-        if (paren)
-            sg_sb_putc(e, ')');
-        return st;
-    }
+    case IR_NOT: /* an AND/OR below level 0 brings its own parentheses */
+        sg_sb_putc(e, '!');
+        return expr(g, n->kids[0], level + 1, e);
     case IR_AND:
     case IR_OR: {
         if (level)
@@ -460,18 +442,20 @@ static sigma_status emit_rule(const ir_rule *r, const sg_target_opts *o, sg_aren
 {
     crun *run = o->run;
     if (!run)
-        return SIGMA_ENOMEM; /* run_new failed: the driver reports OOM */
-    gen g = {r, run, a, d, {0}, {0}, run->nrules, 0, 0};
+        return SIGMA_ENOMEM; /* run_new failed */
+    gen g = {r, run, a, d, {0}, {0}, {0}, 0};
     sg_strbuf e;
-    sg_sb_init(&g.fields);
-    sg_sb_init(&g.data);
+    sg_sb_init(&g.fdefs);
+    sg_sb_init(&g.defs);
+    sg_sb_init(&g.key);
     sg_sb_init(&e);
-    size_t nnames = run->nnames;
+    size_t nfields = run->fields.n, ndata = run->data.n;
     sigma_status st = expr(&g, r->expr, 0, &e);
-    if (st == SIGMA_OK && (g.fields.failed || g.data.failed || e.failed))
+    if (st == SIGMA_OK && (g.fdefs.failed || g.defs.failed || g.key.failed || e.failed))
         st = SIGMA_ENOMEM;
-    if (st != SIGMA_OK) {
-        run_rollback(run, nnames);
+    if (st != SIGMA_OK) { /* what this rule added is not in the output */
+        sg_intern_truncate(&run->fields, nfields);
+        sg_intern_truncate(&run->data, ndata);
         goto out;
     }
     size_t k = run->nrules++;
@@ -479,10 +463,10 @@ static sigma_status emit_rule(const ir_rule *r, const sg_target_opts *o, sg_aren
         sg_sb_printf(out, "/* rule %zu */", k);
         goto out;
     }
-    sg_sb_puts(out, sg_sb_str(&g.fields));
-    if (run->nnames != nnames)
-        sg_sb_printf(out, "#undef SGC_NFIELDS\n#define SGC_NFIELDS %zu\n", run->nnames);
-    sg_sb_puts(out, sg_sb_str(&g.data));
+    sg_sb_puts(out, sg_sb_str(&g.fdefs));
+    if (run->fields.n != nfields) /* the size of the per-event field cache */
+        sg_sb_printf(out, "#undef SGC_NFIELDS\n#define SGC_NFIELDS %zu\n", run->fields.n);
+    sg_sb_puts(out, sg_sb_str(&g.defs));
     sg_sb_printf(out, "static int sgc_rule_%zu(sgc_ev *ev)\n{\n", k);
     if (!g.ntests)
         sg_sb_puts(out, "    (void)ev;\n");
@@ -499,8 +483,9 @@ static sigma_status emit_rule(const ir_rule *r, const sg_target_opts *o, sg_aren
     sg_c_quote_opt(out, r->path, 4);
     sg_sb_puts(out, "}};");
 out:
-    sg_sb_free(&g.fields);
-    sg_sb_free(&g.data);
+    sg_sb_free(&g.fdefs);
+    sg_sb_free(&g.defs);
+    sg_sb_free(&g.key);
     sg_sb_free(&e);
     return st;
 }
@@ -604,7 +589,7 @@ static sigma_status epilogue(const sg_target_opts *o, sg_strbuf *out)
         "                                void *user)\n"
         "{\n"
         "    unsigned char state[SGC_NFIELDS + 1];\n"
-        "    sigma_value first[SGC_NFIELDS + 1];\n"
+        "    sgc_slot slot[SGC_NFIELDS + 1];\n"
         "    sgc_ev ev;\n"
         "    int n = 0;\n"
         "    if (!acc || !acc->get)\n"
@@ -613,7 +598,7 @@ static sigma_status epilogue(const sg_target_opts *o, sg_strbuf *out)
         "    ev.acc = acc;\n"
         "    ev.event = event;\n"
         "    ev.state = state;\n"
-        "    ev.first = first;\n"
+        "    ev.slot = slot;\n"
         "    for (const sgc_node *r = &sgc_node_0; r->eval; r = r->next)\n"
         "        if (r->eval(&ev)) {\n"
         "            n++;\n"

@@ -2,6 +2,11 @@
  *
  *   c_diff_main FILE...   prints "FILE event N: RULE-ID" per match
  *   c_diff_main --rules   prints the rules the matcher was generated with
+ *   c_diff_main --bench N FILE...  matches each event N times, prints the rate
+ *   c_diff_main --variants FILE... writes each event as JSON lines: as it is, with
+ *                         its strings upper-cased, lower-cased, without their
+ *                         first character, and with " x" appended (events
+ *                         that take other paths through the rules)
  *
  * Built with the generated code: cc c_diff_main.c rules.c (rules.h from
  * `sigmacc compile -t c --format header`). A file is a stream of JSON
@@ -21,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- a small JSON tree ------------------------------------------------------------------ */
 
@@ -274,7 +280,7 @@ static jnode *parse_value(jdoc *d, int depth)
 
 /* ---- the accessor ------------------------------------------------------------------------ */
 
-#define MAXV 512
+#define MAXV 64
 
 typedef struct cached {
     char name[512];
@@ -283,9 +289,11 @@ typedef struct cached {
     size_t n;
 } cached;
 
+#define NCACHE 64
+
 typedef struct event {
     const jnode *root;
-    cached cache[8];
+    cached cache[NCACHE];
     size_t ncache, next_slot;
 } event;
 
@@ -461,8 +469,8 @@ static cached *values(event *e, const char *name, size_t len)
     if (len >= sizeof e->cache[0].name)
         return NULL;
     cached *c = &e->cache[e->next_slot];
-    e->next_slot = (e->next_slot + 1) % 8;
-    if (e->ncache < 8)
+    e->next_slot = (e->next_slot + 1) % NCACHE;
+    if (e->ncache < NCACHE)
         e->ncache++;
     memcpy(c->name, name, len);
     c->len = len;
@@ -508,16 +516,90 @@ static int acc_each(void *ev, int (*fn)(void *ctx, const sigma_value *v), void *
     return 0;
 }
 
+/* ---- variants ------------------------------------------------------------------------------ */
+
+enum { V_SAME, V_UPPER, V_LOWER, V_CHOP, V_APPEND, V_COUNT };
+
+static void put_json_string(const char *s, size_t n)
+{
+    putchar('"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c < 0x20)
+            printf("\\u%04x", c);
+        else
+            putchar(c);
+    }
+    putchar('"');
+}
+
+static void put_variant(const jnode *x, int v)
+{
+    switch (x->t) {
+    case J_NULL:
+        fputs("null", stdout);
+        break;
+    case J_BOOL:
+        fputs(x->b ? "true" : "false", stdout);
+        break;
+    case J_NUM:
+        fwrite(x->s, 1, x->n, stdout);
+        break;
+    case J_STR: {
+        char *b = take(x->n + 3);
+        size_t n = x->n, skip = 0;
+        memcpy(b, x->s, n);
+        for (size_t i = 0; i < n; i++)
+            if (v == V_UPPER && b[i] >= 'a' && b[i] <= 'z')
+                b[i] = (char)(b[i] - 32);
+            else if (v == V_LOWER && b[i] >= 'A' && b[i] <= 'Z')
+                b[i] = (char)(b[i] + 32);
+        if (v == V_CHOP && n) /* a whole UTF-8 character */
+            for (skip = 1; skip < n && ((unsigned char)b[skip] & 0xc0) == 0x80; skip++)
+                ;
+        if (v == V_APPEND) {
+            memcpy(b + n, " x", 2);
+            n += 2;
+        }
+        put_json_string(b + skip, n - skip);
+        break;
+    }
+    default: {
+        int obj = x->t == J_OBJ;
+        putchar(obj ? '{' : '[');
+        for (const jnode *k = x->kid; k; k = k->next) {
+            if (k != x->kid)
+                putchar(',');
+            if (obj) {
+                put_json_string(k->key, k->keylen);
+                putchar(':');
+            }
+            put_variant(k, v);
+        }
+        putchar(obj ? '}' : ']');
+    }
+    }
+}
+
+static int variants_mode;
+
 /* ---- main ---------------------------------------------------------------------------------- */
 
 typedef struct out_ctx {
     const char *file;
     size_t event;
+    long repeat; /* --bench: match each event this many times, print nothing */
+    size_t matches;
 } out_ctx;
 
 static int on_match(void *user, const sigma_rule_info *rule)
 {
     out_ctx *o = user;
+    o->matches++;
+    if (o->repeat)
+        return 0;
     printf("%s event %zu: %s\n", o->file, o->event, rule->id ? rule->id : "(no id)");
     return 0;
 }
@@ -575,20 +657,43 @@ static event the_event; /* big: values are cached per field */
 
 static void match_event(const jnode *x, out_ctx *o)
 {
+    if (variants_mode) {
+        for (int v = 0; v < V_COUNT; v++) {
+            put_variant(x, v);
+            putchar('\n');
+        }
+        return;
+    }
     static const sigma_accessor acc = {acc_get, acc_get_nth, acc_each};
     event *e = &the_event;
     e->root = x;
     e->ncache = e->next_slot = 0;
     o->event++;
-    if (sigma_generated_match(&acc, e, on_match, o) < 0) {
-        fputs("c_diff_main: bad accessor\n", stderr);
-        exit(2);
+    for (long r = 0; r < (o->repeat ? o->repeat : 1); r++) {
+        e->ncache = e->next_slot = 0;
+        if (sigma_generated_match(&acc, e, on_match, o) < 0) {
+            fputs("c_diff_main: bad accessor\n", stderr);
+            exit(2);
+        }
     }
 }
 
 int main(int argc, char **argv)
 {
     int rc = 0;
+    long repeat = 0;
+    if (argc > 2 && !strcmp(argv[1], "--bench")) {
+        repeat = strtol(argv[2], NULL, 10);
+        argv += 2;
+        argc -= 2;
+    }
+    if (argc > 1 && !strcmp(argv[1], "--variants")) {
+        variants_mode = 1;
+        argv++;
+        argc--;
+    }
+    clock_t t0 = clock();
+    size_t total = 0, matches = 0;
     if (argc == 2 && !strcmp(argv[1], "--rules")) {
         for (size_t i = 0; i < sigma_generated_rule_count(); i++) {
             const sigma_rule_info *r = sigma_generated_rule(i);
@@ -604,7 +709,7 @@ int main(int argc, char **argv)
             rc = 2;
             continue;
         }
-        out_ctx o = {strcmp(argv[a], "-") ? argv[a] : "<stdin>", 0};
+        out_ctx o = {strcmp(argv[a], "-") ? argv[a] : "<stdin>", 0, repeat, 0};
         if (!valid_utf8((const unsigned char *)buf, len)) {
             fprintf(stderr, "%s: not valid UTF-8, skipped\n", argv[a]);
             free(buf);
@@ -635,8 +740,16 @@ int main(int argc, char **argv)
                         match_event(k, &o);
             free_chunks();
         }
+        total += o.event;
+        matches += o.matches;
         free(buf);
     }
     free_chunks();
+    if (repeat) {
+        double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+        printf("%zu events x %ld: %.3f s, %.0f events/s (with this accessor), %zu matches\n",
+               total, repeat, secs, secs > 0 ? (double)total * (double)repeat / secs : 0.0,
+               matches);
+    }
     return rc;
 }
