@@ -3,6 +3,7 @@
 #include "fold.h"
 #include "xalloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define OUT_FLAG 0x80000000u
@@ -19,12 +20,80 @@ struct sg_aho_builder {
     size_t total;
 };
 
-/* Only the first AHO_DEPTH bytes of a pattern go into the automaton: the
- * DFA stays small enough for the cache, and a longer pattern is verified
- * with a comparison when its prefix is seen (like YARA's atoms). */
-#define AHO_DEPTH 6
+#define AHO_DEPTH SG_AHO_DEPTH
+
+/* Few patterns, all long: a Wu-Manber skip scan beats the DFA (which
+ * reads every byte). A window of `m` bytes (the shortest pattern) slides
+ * along the text; the 2-byte block at its end says how far it can jump
+ * without skipping over the end of any pattern's first m bytes. Blocks
+ * are hashed into SKIP_BITS; a collision only makes a jump shorter. */
+#define SKIP_MIN 5      /* shortest pattern worth skipping for */
+#define SKIP_MAX_PATS 64 /* beyond this most blocks would end a prefix */
+#define SKIP_BITS 13
+
+typedef struct skip_pat {
+    uint16_t block; /* folded bytes m-2, m-1 (the window's end) */
+    uint32_t len, id;
+    const char *s; /* folded; in the pool */
+} skip_pat;
+
+/* A window end whose block says "stop" is verified only when its last 4
+ * bytes are also the end of some pattern's prefix (a Bloom filter over
+ * every case variant of them): common blocks such as "ma" or "ge" end
+ * prefixes of "dpapi::masterkey" or "privilege::debug" but stop the scan
+ * in most JSON text. */
+#define SKIP_BLOOM_BITS 15
+
+typedef struct skip {
+    uint32_t m;
+    uint64_t bloom[(1u << SKIP_BLOOM_BITS) / 64];
+    uint8_t shift[1u << SKIP_BITS];
+    skip_pat *pats; /* sorted by block */
+    uint32_t npats;
+} skip;
+
+static inline uint32_t skip_hash(unsigned char a, unsigned char b)
+{
+    return ((uint32_t)a << 5 ^ b) & ((1u << SKIP_BITS) - 1);
+}
+
+/* The 4 bytes ending at p (raw, as the text has them). */
+static inline uint32_t bloom_hash(const unsigned char *p)
+{
+    uint32_t w;
+    memcpy(&w, p - 3, 4);
+    return (w * 0x9e3779b1u) >> (32 - SKIP_BLOOM_BITS);
+}
+
+static inline bool bloom_has(const uint64_t *bloom, const unsigned char *p)
+{
+    uint32_t h = bloom_hash(p);
+    return bloom[h / 64] >> (h % 64) & 1;
+}
+
+/* Every case variant of the 4 folded bytes ending at p. */
+static void bloom_add(uint64_t *bloom, const unsigned char *p)
+{
+    for (unsigned v = 0; v < 16; v++) {
+        unsigned char b[4];
+        bool ok = true;
+        for (int k = 0; k < 4; k++) {
+            b[k] = p[k - 3];
+            if (v >> k & 1) {
+                if (b[k] < 'a' || b[k] > 'z')
+                    ok = false; /* no upper-case form: same as v without bit k */
+                b[k] = (unsigned char)(b[k] - 32);
+            }
+        }
+        if (ok) {
+            uint32_t h = bloom_hash(b + 3);
+            bloom[h / 64] |= 1ull << (h % 64);
+        }
+    }
+}
 
 struct sg_aho {
+    skip *skip;             /* NULL: scan with the DFA */
     uint32_t *trans;        /* [state * ncls + class]: next * ncls, | OUT_FLAG */
     uint32_t ncls, nstates;
     uint8_t cls[256];
@@ -76,6 +145,9 @@ void sg_aho_free(sg_aho *a)
 {
     if (!a)
         return;
+    if (a->skip)
+        sg_free(a->skip->pats);
+    sg_free(a->skip);
     sg_free(a->trans);
     sg_free(a->out_off);
     sg_free(a->out_ids);
@@ -88,7 +160,69 @@ void sg_aho_free(sg_aho *a)
 
 size_t sg_aho_memory(const sg_aho *a)
 {
-    return a ? (size_t)a->nstates * a->ncls * 4 + (size_t)a->nstates * 8 : 0;
+    return a ? (size_t)a->nstates * a->ncls * 4 + (size_t)a->nstates * 8 +
+                   (a->skip ? sizeof(skip) + a->skip->npats * sizeof(skip_pat) : 0)
+             : 0;
+}
+
+static int cmp_skip_pat(const void *x, const void *y)
+{
+    const skip_pat *a = x, *b = y;
+    return a->block != b->block ? (a->block < b->block ? -1 : 1) : (a->id > b->id) - (a->id < b->id);
+}
+
+static void skip_set(skip *k, unsigned char a, unsigned char b, uint32_t sh)
+{
+    /* every case variant of the block, so the scan reads raw bytes */
+    unsigned char av[2] = {a, a}, bv[2] = {b, b};
+    if (a >= 'a' && a <= 'z')
+        av[1] = (unsigned char)(a - 32);
+    if (b >= 'a' && b <= 'z')
+        bv[1] = (unsigned char)(b - 32);
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) {
+            uint8_t *e = &k->shift[skip_hash(av[i], bv[j])];
+            if (sh < *e)
+                *e = (uint8_t)sh;
+        }
+}
+
+/* The skip table, when the patterns suit it (see SKIP_MIN); patterns are
+ * folded, their bytes are in a->pool at out_pos (same order as b->v). */
+static bool skip_build(sg_aho *a, const sg_aho_builder *b, const uint32_t *pool_pos)
+{
+    if (!b->n || b->n > SKIP_MAX_PATS)
+        return true;
+    size_t m = SIZE_MAX;
+    for (size_t i = 0; i < b->n; i++)
+        if (b->v[i].len < m)
+            m = b->v[i].len;
+    if (m < SKIP_MIN)
+        return true;
+    if (m > 255)
+        m = 255; /* shifts are bytes */
+    skip *k = sg_calloc(1, sizeof *k);
+    if (!k)
+        return false;
+    k->pats = sg_calloc(b->n, sizeof *k->pats);
+    if (!k->pats) {
+        sg_free(k);
+        return false;
+    }
+    k->m = (uint32_t)m;
+    memset(k->shift, (int)(m - 1), sizeof k->shift);
+    for (size_t i = 0; i < b->n; i++) {
+        const unsigned char *p = (const unsigned char *)a->pool + pool_pos[i];
+        for (size_t j = 0; j + 1 < m; j++)
+            skip_set(k, p[j], p[j + 1], (uint32_t)(m - 2 - j));
+        bloom_add(k->bloom, p + m - 1);
+        k->pats[i] = (skip_pat){(uint16_t)(p[m - 2] << 8 | p[m - 1]), (uint32_t)b->v[i].len,
+                                b->v[i].id, a->pool + pool_pos[i]};
+    }
+    k->npats = (uint32_t)b->n;
+    qsort(k->pats, k->npats, sizeof *k->pats, cmp_skip_pat);
+    a->skip = k;
+    return true;
 }
 
 size_t sg_aho_states(const sg_aho *a)
@@ -100,6 +234,7 @@ sg_aho *sg_aho_build(sg_aho_builder *b)
 {
     sg_aho *a = sg_calloc(1, sizeof *a);
     uint32_t *tr = NULL, *fail = NULL, *queue = NULL, *own_head = NULL, *own_next = NULL;
+    uint32_t *ppos = NULL;
     if (!a)
         return NULL;
     /* Byte classes: every byte some pattern uses gets its own class;
@@ -176,6 +311,9 @@ sg_aho *sg_aho_build(sg_aho_builder *b)
         newid[queue[k]] = (uint32_t)k + 1;
 
     /* Own ids, flattened per (new) state. */
+    ppos = sg_calloc(b->n + 1, sizeof *ppos);
+    if (!ppos)
+        goto fail;
     uint32_t k = 0, pos = 0;
     for (uint32_t ns = 0; ns < nst; ns++) {
         uint32_t s = ns == 0 ? 0 : queue[ns - 1];
@@ -185,12 +323,15 @@ sg_aho *sg_aho_build(sg_aho_builder *b)
             a->out_ids[k] = x->id;
             a->out_len[k] = (uint32_t)x->len;
             a->out_pos[k] = pos;
+            ppos[p - 1] = pos;
             memcpy(a->pool + pos, x->s, x->len);
             pos += (uint32_t)x->len;
             k++;
         }
     }
     a->out_off[nst] = k;
+    if (!skip_build(a, b, ppos))
+        goto fail;
     uint32_t *link = sg_malloc((size_t)nst * sizeof *link);
     a->trans = sg_malloc((size_t)nst * ncls * sizeof *a->trans);
     if (!link || !a->trans) {
@@ -214,6 +355,7 @@ sg_aho *sg_aho_build(sg_aho_builder *b)
     sg_free(queue);
     sg_free(own_head);
     sg_free(own_next);
+    sg_free(ppos);
     return a;
 fail:
     sg_free(tr);
@@ -221,6 +363,7 @@ fail:
     sg_free(queue);
     sg_free(own_head);
     sg_free(own_next);
+    sg_free(ppos);
     sg_aho_free(a);
     return NULL;
 }
@@ -249,9 +392,58 @@ __attribute__((noinline)) static void report(const sg_aho *a, uint32_t st,
         }
 }
 
+/* The window ending at p[i] ends with a block some pattern's prefix ends
+ * with: verify those patterns there. Out of line, like report(). */
+__attribute__((noinline)) static void skip_verify(const skip *k, const unsigned char *p,
+                                                  size_t i, size_t n, sg_aho_hit_fn hit,
+                                                  void *ctx)
+{
+    uint16_t blk = (uint16_t)(sg_lower_table[p[i - 1]] << 8 | sg_lower_table[p[i]]);
+    uint32_t lo = 0, hi = k->npats;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (k->pats[mid].block < blk)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t start = i + 1 - k->m;
+    for (; lo < k->npats && k->pats[lo].block == blk; lo++) {
+        const skip_pat *x = &k->pats[lo];
+        if (start + x->len > n)
+            continue;
+        const unsigned char *q = (const unsigned char *)x->s;
+        size_t j = 0;
+        while (j < x->len && sg_lower_table[p[start + j]] == q[j])
+            j++;
+        if (j == x->len)
+            hit(ctx, x->id);
+    }
+}
+
+static void skip_scan(const skip *k, const unsigned char *p, size_t n, sg_aho_hit_fn hit,
+                      void *ctx)
+{
+    const uint8_t *sh = k->shift;
+    for (size_t i = k->m - 1; i < n;) {
+        uint32_t d = sh[skip_hash(p[i - 1], p[i])];
+        if (d) {
+            i += d;
+            continue;
+        }
+        if (bloom_has(k->bloom, p + i))
+            skip_verify(k, p, i, n, hit, ctx);
+        i++;
+    }
+}
+
 void sg_aho_scan(const sg_aho *a, const char *s, size_t n, sg_aho_hit_fn hit, void *ctx)
 {
     const unsigned char *p = (const unsigned char *)s;
+    if (a->skip) {
+        skip_scan(a->skip, p, n, hit, ctx);
+        return;
+    }
     const uint32_t *T = a->trans;
     const uint8_t *cls = a->cls;
     uint32_t st = 0;
@@ -262,4 +454,78 @@ void sg_aho_scan(const sg_aho *a, const char *s, size_t n, sg_aho_hit_fn hit, vo
             report(a, st / a->ncls, p, i, n, hit, ctx);
         }
     }
+}
+
+/* ---- finding with positions (string sets) ------------------------------------- */
+
+__attribute__((noinline)) static bool report_find(const sg_aho *a, uint32_t st,
+                                                  const unsigned char *s, size_t i, size_t n,
+                                                  sg_aho_found_fn found, void *ctx)
+{
+    for (; st; st = a->out_link[st])
+        for (uint32_t k = a->out_off[st]; k < a->out_off[st + 1]; k++) {
+            uint32_t len = a->out_len[k];
+            size_t start = i + 1 - (len < AHO_DEPTH ? len : AHO_DEPTH);
+            if (len > AHO_DEPTH) {
+                if (start + len > n)
+                    continue;
+                const unsigned char *pb = (const unsigned char *)a->pool + a->out_pos[k];
+                size_t j = AHO_DEPTH;
+                while (j < len && sg_lower_table[s[start + j]] == pb[j])
+                    j++;
+                if (j < len)
+                    continue;
+            }
+            if (found(ctx, a->out_ids[k], start))
+                return true;
+        }
+    return false;
+}
+
+static bool skip_find(const skip *k, const unsigned char *p, size_t n, sg_aho_found_fn found,
+                      void *ctx)
+{
+    const uint8_t *sh = k->shift;
+    for (size_t i = k->m - 1; i < n;) {
+        uint32_t d = sh[skip_hash(p[i - 1], p[i])];
+        if (d) {
+            i += d;
+            continue;
+        }
+        if (!bloom_has(k->bloom, p + i)) {
+            i++;
+            continue;
+        }
+        uint16_t blk = (uint16_t)(sg_lower_table[p[i - 1]] << 8 | sg_lower_table[p[i]]);
+        size_t start = i + 1 - k->m;
+        for (uint32_t x = 0; x < k->npats; x++) {
+            const skip_pat *q = &k->pats[x];
+            if (q->block != blk || start + q->len > n)
+                continue;
+            size_t j = 0;
+            while (j < q->len && sg_lower_table[p[start + j]] == (unsigned char)q->s[j])
+                j++;
+            if (j == q->len && found(ctx, q->id, start))
+                return true;
+        }
+        i++;
+    }
+    return false;
+}
+
+bool sg_aho_find(const sg_aho *a, const char *s, size_t n, sg_aho_found_fn found, void *ctx)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (a->skip)
+        return skip_find(a->skip, p, n, found, ctx);
+    const uint32_t *T = a->trans;
+    const uint8_t *cls = a->cls;
+    uint32_t st = 0;
+    for (size_t i = 0; i < n; i++) {
+        st = T[st + cls[p[i]]];
+        if ((st & OUT_FLAG) && report_find(a, (st & ~OUT_FLAG) / a->ncls, p, i, n, found, ctx))
+            return true;
+        st &= ~OUT_FLAG;
+    }
+    return false;
 }

@@ -10,6 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Only the first SG_AHO_DEPTH bytes of a pattern go into the automaton: the
+ * DFA stays small enough for the cache, and a longer pattern is verified
+ * with a comparison when its prefix is seen (like YARA's atoms). */
+#define SG_AHO_DEPTH 6
+
 typedef struct sg_aho sg_aho;
 typedef struct sg_aho_builder sg_aho_builder;
 
@@ -27,5 +32,12 @@ size_t sg_aho_states(const sg_aho *a);
  * may be reported several times). */
 typedef void (*sg_aho_hit_fn)(void *ctx, uint32_t id);
 void sg_aho_scan(const sg_aho *a, const char *s, size_t n, sg_aho_hit_fn hit, void *ctx);
+
+/* Call found(ctx, id, start) for occurrences of patterns in s (start: the
+ * offset where the occurrence begins) until it returns true; returns
+ * whether it did. For string sets that are decided by where a literal
+ * occurs (contains, startswith, endswith, equals). */
+typedef bool (*sg_aho_found_fn)(void *ctx, uint32_t id, size_t start);
+bool sg_aho_find(const sg_aho *a, const char *s, size_t n, sg_aho_found_fn found, void *ctx);
 
 #endif

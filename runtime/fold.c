@@ -3,6 +3,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define R4(b) b, b + 1, b + 2, b + 3
 #define R16(b) R4(b), R4(b + 4), R4(b + 8), R4(b + 12)
@@ -18,6 +21,14 @@ bool sg_is_ascii(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
+#ifdef __SSE2__
+    for (; i + 32 <= n; i += 32) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(p + i));
+        __m128i b = _mm_loadu_si128((const __m128i *)(p + i + 16));
+        if (_mm_movemask_epi8(_mm_or_si128(a, b)))
+            return false;
+    }
+#endif
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, p + i, 8);
@@ -129,6 +140,20 @@ size_t sg_fold(const char *s, size_t n, char *out)
     const unsigned char *p = (const unsigned char *)s;
     unsigned char *o = (unsigned char *)out;
     size_t i = 0, j = 0;
+#ifdef __SSE2__
+    /* ASCII blocks of 16 bytes at a time while there are only ASCII bytes
+     * (then i == j): 'A'..'Z' get 0x20 added */
+    const __m128i before_a = _mm_set1_epi8('A' - 1), after_z = _mm_set1_epi8('Z' + 1),
+                  bit = _mm_set1_epi8(0x20);
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        if (_mm_movemask_epi8(v))
+            break;
+        __m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, before_a), _mm_cmplt_epi8(v, after_z));
+        _mm_storeu_si128((__m128i *)(o + i), _mm_add_epi8(v, _mm_and_si128(up, bit)));
+    }
+    j = i;
+#endif
     while (i < n) {
         unsigned char b = p[i];
         if (b < 0x80) {

@@ -14,6 +14,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define SG_X86_AVX2 1
+#endif
 
 #define NO_VAL UINT32_MAX
 #define MAX_VALUES_PER_SLOT 4096
@@ -25,6 +32,7 @@ typedef struct mval {
     const char *fold; /* folded text, computed on first use */
     uint32_t tlen, flen;
     uint32_t next;
+    uint8_t ascii; /* text is ASCII: 0 not known yet, 1 yes, 2 no */
 } mval;
 
 typedef struct block {
@@ -32,6 +40,17 @@ typedef struct block {
     size_t cap, used;
     char data[];
 } block;
+
+/* The last value of a dispatch field and its index: most events repeat
+ * their neighbours' Channel and EventID. */
+typedef struct disp_memo {
+    bool ok;
+    uint8_t type;
+    int64_t i;
+    size_t len;
+    char text[64];
+    uint32_t idx;
+} disp_memo;
 
 struct sigma_matcher {
     const sigma_ruleset *rs;
@@ -54,6 +73,8 @@ struct sigma_matcher {
     void *each_ctx;
     const char *raw_json; /* the event's JSON text, when the reader has it */
     size_t raw_len;
+
+    disp_memo disp_cache[2];
 
     pcre2_match_data *md;
     pcre2_match_context *mctx;
@@ -296,6 +317,7 @@ static bool push_val(sigma_matcher *m, uint32_t slot, const sigma_value *v)
     x->fold = NULL;
     x->tlen = x->flen = 0;
     x->next = NO_VAL;
+    x->ascii = 0;
     switch (v->type) {
     case SIGMA_V_STRING:
         x->text = v->str ? v->str : "";
@@ -410,6 +432,21 @@ static const char *folded(sigma_matcher *m, mval *x, uint32_t *len)
     }
     *len = x->flen;
     return x->fold;
+}
+
+/* The text an ASCII-folding automaton scans: the value itself when it is
+ * ASCII, else its folded form. NULL when there is none. */
+static const char *scan_text(sigma_matcher *m, mval *x, uint32_t *len)
+{
+    if (!x->text)
+        return NULL;
+    if (!x->ascii)
+        x->ascii = sg_is_ascii(x->text, x->tlen) ? 1 : 2;
+    if (x->ascii == 1) {
+        *len = x->tlen;
+        return x->text;
+    }
+    return folded(m, x, len);
 }
 
 /* ---- value tests ------------------------------------------------------------------------- */
@@ -626,6 +663,52 @@ static bool test_eval(sigma_matcher *m, const rtest *t)
     }
 }
 
+/* ---- string sets (rs.h) --------------------------------------------------------------------- */
+
+typedef struct set_ctx {
+    const rset *S;
+    size_t n, off; /* the whole text's length; where the scanned part starts */
+} set_ctx;
+
+static bool set_found(void *ctx, uint32_t id, size_t start)
+{
+    const set_ctx *c = ctx;
+    size_t at = start + c->off, len = c->S->len[id];
+    switch (c->S->mode[id]) {
+    case RM_CONTAINS:
+        return true;
+    case RM_STARTS:
+        return at == 0;
+    case RM_ENDS:
+        return at + len == c->n;
+    default:
+        return at == 0 && len == c->n;
+    }
+}
+
+/* Does some value of the set's field pass one of its tests? */
+static bool set_eval(sigma_matcher *m, const rset *S)
+{
+    const unsigned ends = 1u << RM_ENDS, anywhere = 1u << RM_CONTAINS | ends;
+    for (uint32_t i = slot_values(m, S->slot); i != NO_VAL; i = m->vals[i].next) {
+        uint32_t n;
+        const char *s = scan_text(m, &m->vals[i], &n);
+        if (!s)
+            continue;
+        /* only the end of the text can hold an endswith literal, only its
+         * start a startswith or exact one */
+        size_t from = 0, to = n;
+        if (S->modes == ends)
+            from = n > S->maxlen ? n - S->maxlen : 0;
+        else if (!(S->modes & anywhere) && n > S->maxlen)
+            to = S->maxlen;
+        set_ctx c = {S, n, from};
+        if (sg_aho_find(S->ac, s + from, to - from, set_found, &c))
+            return true;
+    }
+    return false;
+}
+
 static bool eval(sigma_matcher *m, uint32_t n)
 {
     const sigma_ruleset *rs = m->rs;
@@ -646,12 +729,23 @@ static bool eval(sigma_matcher *m, uint32_t n)
                     return false;
             n = rs->kids[x->a + x->n - 1]; /* last child: loop, not recurse */
             continue;
-        default: /* RN_OR */
-            for (uint32_t k = 0; k + 1 < x->n; k++)
+        default: { /* RN_OR */
+            uint32_t k = 0;
+            if (x->nsets && !m->no_prefilter) {
+                /* --no-prefilter, the reference, compares test by test */
+                for (uint32_t i = 0; i < x->nsets; i++)
+                    if (set_eval(m, &rs->sets[x->set + i]))
+                        return true;
+                k = x->nset;
+                if (k == x->n)
+                    return false;
+            }
+            for (; k + 1 < x->n; k++)
                 if (eval(m, rs->kids[x->a + k]))
                     return true;
             n = rs->kids[x->a + x->n - 1];
             continue;
+        }
         }
     }
 }
@@ -679,35 +773,101 @@ static void on_hit(void *ctx, uint32_t pid)
         mark(m, rs->pat_rules[k]);
 }
 
-/* Can keyword atoms be looked for in the event's JSON text itself? Yes
- * when the text is ASCII (the automaton folds ASCII; other text would need
- * folding) and every string in it is escaped canonically (no \\u, no \\/). */
-static bool json_text_scannable(const char *p, size_t n)
+/* Is the backslash at p[i] an escape (an odd run of backslashes ends
+ * there)? */
+static bool escapes(const char *p, size_t i)
 {
-    if (!sg_is_ascii(p, n))
-        return false;
-    for (const char *q = p, *end = p + n; (q = memchr(q, '\\', (size_t)(end - q))) != NULL;
-         q += 2)
-        if (q + 1 < end && (q[1] == 'u' || q[1] == '/'))
-            return false;
+    size_t run = 1;
+    while (i >= run && p[i - run] == '\\')
+        run++;
+    return run & 1;
+}
+
+/* The slow path of json_text_scannable for p[i..to) of p[0..n) (scalar). */
+static bool scannable_from(const unsigned char *p, size_t i, size_t to, size_t n,
+                           bool ascii_atoms)
+{
+    for (; i < to; i++) {
+        unsigned char c = p[i];
+        if (c == '\\') {
+            if (i + 1 < n && (p[i + 1] == 'u' || p[i + 1] == '/') && escapes((const char *)p, i))
+                return false;
+        } else if (c >= 0x80) {
+            /* only U+017F and U+212A fold to ASCII ('s', 'k') */
+            if (!ascii_atoms || (c == 0xc5 && i + 1 < n && p[i + 1] == 0xbf) ||
+                (c == 0xe2 && i + 2 < n && p[i + 1] == 0x84 && p[i + 2] == 0xaa))
+                return false;
+        }
+    }
     return true;
+}
+
+/* Can keyword atoms be looked for in the event's JSON text itself? Yes
+ * when every string in it is escaped canonically (no \\u, no \\/) and
+ * folding the text would not change what an atom can match: the automaton
+ * folds ASCII itself, so the text may hold other characters only when no
+ * atom does and none of them folds to ASCII. SSE2 looks at 16 bytes at a
+ * time for backslashes before 'u' or '/' and for non-ASCII bytes; a block
+ * with either is looked at closely. */
+#ifdef SG_X86_AVX2
+/* The same with AVX2, 32 bytes at a time (only where the CPU has it). */
+__attribute__((target("avx2"))) static bool scannable_avx2(const unsigned char *p, size_t n,
+                                                           bool ascii_atoms, size_t *done)
+{
+    const __m256i bsl = _mm256_set1_epi8('\\'), u = _mm256_set1_epi8('u'),
+                  sl = _mm256_set1_epi8('/');
+    size_t i = 0;
+    for (; i + 33 <= n; i += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
+        __m256i w = _mm256_loadu_si256((const __m256i *)(p + i + 1));
+        __m256i esc = _mm256_and_si256(_mm256_cmpeq_epi8(v, bsl),
+                                       _mm256_or_si256(_mm256_cmpeq_epi8(w, u),
+                                                       _mm256_cmpeq_epi8(w, sl)));
+        if (!(_mm256_movemask_epi8(esc) | _mm256_movemask_epi8(v)))
+            continue;
+        if (!scannable_from(p, i, i + 32, n, ascii_atoms))
+            return false;
+    }
+    *done = i;
+    return true;
+}
+#endif
+
+static bool json_text_scannable(const char *s, size_t n, bool ascii_atoms)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+#ifdef SG_X86_AVX2
+    if (__builtin_cpu_supports("avx2")) {
+        if (!scannable_avx2(p, n, ascii_atoms, &i))
+            return false;
+        return scannable_from(p, i, n, n, ascii_atoms);
+    }
+#endif
+#ifdef __SSE2__
+    const __m128i bsl = _mm_set1_epi8('\\'), u = _mm_set1_epi8('u'), sl = _mm_set1_epi8('/');
+    for (; i + 17 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        __m128i w = _mm_loadu_si128((const __m128i *)(p + i + 1));
+        int esc = _mm_movemask_epi8(_mm_and_si128(
+            _mm_cmpeq_epi8(v, bsl), _mm_or_si128(_mm_cmpeq_epi8(w, u), _mm_cmpeq_epi8(w, sl))));
+        if (!(esc | _mm_movemask_epi8(v)))
+            continue;
+        if (!scannable_from(p, i, i + 16, n, ascii_atoms))
+            return false;
+    }
+#endif
+    return scannable_from(p, i, n, n, ascii_atoms);
 }
 
 static void scan_values(sigma_matcher *m, const sg_aho *ac, uint32_t slot)
 {
     for (uint32_t i = slot_values(m, slot); i != NO_VAL; i = m->vals[i].next) {
-        mval *x = &m->vals[i];
-        if (!x->text)
-            continue;
         /* the automaton folds ASCII itself; other text is folded first */
-        if (sg_is_ascii(x->text, x->tlen)) {
-            sg_aho_scan(ac, x->text, x->tlen, on_hit, m);
-        } else {
-            uint32_t n;
-            const char *s = folded(m, x, &n);
-            if (s)
-                sg_aho_scan(ac, s, n, on_hit, m);
-        }
+        uint32_t n;
+        const char *s = scan_text(m, &m->vals[i], &n);
+        if (s)
+            sg_aho_scan(ac, s, n, on_hit, m);
     }
 }
 
@@ -722,7 +882,8 @@ static void run_group(sigma_matcher *m, uint32_t g)
     for (size_t f = 0; f < G->nfields; f++) {
         uint32_t slot = G->fields[f].slot;
         if (slot == m->rs->kw_slot && G->kw_json && m->raw_json &&
-            m->slot_gen[slot] != m->gen && json_text_scannable(m->raw_json, m->raw_len)) {
+            m->slot_gen[slot] != m->gen &&
+            json_text_scannable(m->raw_json, m->raw_len, G->kw_ascii)) {
             /* keywords without collecting the event's strings */
             sg_aho_scan(G->kw_json, m->raw_json, m->raw_len, on_hit, m);
             continue;
@@ -738,10 +899,29 @@ static size_t disp_values(sigma_matcher *m, unsigned k, uint32_t *out, size_t ca
     size_t n = 0;
     for (uint32_t i = slot_values(m, rs->disp_slot[k]); i != NO_VAL && n < cap;
          i = m->vals[i].next) {
-        char buf[256];
-        size_t len = sg_dispatch_key(&m->vals[i].v, buf, sizeof buf);
-        uint32_t idx = len ? sg_strmap_get(&rs->disp_map[k], buf, len) : UINT32_MAX;
-        idx = idx == UINT32_MAX ? 0 : idx;
+        const sigma_value *v = &m->vals[i].v;
+        disp_memo *c = &m->disp_cache[k];
+        uint32_t idx;
+        if (c->ok && c->type == v->type &&
+            (v->type == SIGMA_V_INT ? c->i == v->i
+                                    : v->type == SIGMA_V_STRING && c->len == v->len &&
+                                          memcmp(c->text, v->str, v->len) == 0)) {
+            idx = c->idx;
+        } else {
+            char buf[256];
+            size_t len = sg_dispatch_key(v, buf, sizeof buf);
+            idx = len ? sg_strmap_get(&rs->disp_map[k], buf, len) : UINT32_MAX;
+            idx = idx == UINT32_MAX ? 0 : idx;
+            c->ok = v->type == SIGMA_V_INT || (v->type == SIGMA_V_STRING && v->len <= sizeof c->text);
+            if (c->ok) {
+                c->type = (uint8_t)v->type;
+                c->i = v->i;
+                c->len = v->type == SIGMA_V_STRING ? v->len : 0;
+                if (c->len)
+                    memcpy(c->text, v->str, c->len);
+                c->idx = idx;
+            }
+        }
         bool dup = false;
         for (size_t j = 0; j < n; j++)
             dup |= out[j] == idx;
@@ -766,6 +946,7 @@ static sigma_status run(sigma_matcher *m, sigma_match_fn fn, void *user)
     m->events++;
     if (m->parse_only)
         return SIGMA_OK;
+    unsigned fast = 0; /* rrule.fast_root index */
     if (m->no_prefilter) {
         for (uint32_t r = 0; r < rs->nrules; r++)
             mark(m, r);
@@ -783,6 +964,8 @@ static sigma_status run(sigma_matcher *m, sigma_match_fn fn, void *user)
         for (size_t a = 0; a < n0; a++)
             for (size_t b = 0; b < n1; b++)
                 run_group(m, rs->combo[v0[a] * nv1 + v1[b]]);
+        /* one known value: the rules reached have their pins on it true */
+        fast = (n0 == 1 && v0[0]) | (rs->ndisp > 1 && n1 == 1 && v1[0]) << 1;
     }
     bool stop = false;
     for (size_t w = m->mark_lo; w < m->mark_hi; w++) {
@@ -796,12 +979,12 @@ static sigma_status run(sigma_matcher *m, sigma_match_fn fn, void *user)
             bool hit;
             if (m->stats) {
                 uint64_t t0 = now_ns();
-                hit = eval(m, rule->root);
+                hit = eval(m, rule->fast_root[fast]);
                 m->ns[r] += now_ns() - t0;
                 m->evals[r]++;
                 m->hits[r] += hit;
             } else {
-                hit = eval(m, rule->root);
+                hit = eval(m, rule->fast_root[fast]);
             }
             if (hit && fn && fn(user, &rule->info))
                 stop = true;

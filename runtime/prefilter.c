@@ -43,9 +43,23 @@ size_t sg_dispatch_key(const sigma_value *v, char *buf, size_t cap)
     default:
         return 0;
     }
-    if (!is_int)
+    if (!is_int || cap < 22)
         return 0;
-    return (size_t)snprintf(buf, cap, "\x01%lld", (long long)i);
+    /* "\x01" and the decimal digits (this runs per event: no snprintf) */
+    char tmp[24];
+    size_t n = 0;
+    uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    size_t k = 0;
+    buf[k++] = '\x01';
+    if (i < 0)
+        buf[k++] = '-';
+    while (n)
+        buf[k++] = tmp[--n];
+    return k;
 }
 
 /* The key a test pins its field to, for an equality test; 0 otherwise. */
@@ -135,6 +149,101 @@ static bool collect_keys(sigma_ruleset *rs, unsigned k, uint32_t n, uint32_t **v
         *cap = c;
     }
     (*v)[(*nv)++] = idx;
+    return true;
+}
+
+/* Does node n (a pin: an equality test or an OR of them) hold exactly
+ * when the event's one value of its field has one of the keys it was
+ * dispatched on? True for integer equalities and case-insensitive string
+ * equalities whose literal is not a number (a number in a string is
+ * dispatched as the number, but "01" does not equal "1"). */
+static bool pin_exact(const sigma_ruleset *rs, uint32_t n)
+{
+    const rnode *x = &rs->nodes[n];
+    if (x->kind == RN_OR) {
+        for (uint32_t k = 0; k < x->n; k++)
+            if (!pin_exact(rs, rs->kids[x->a + k]))
+                return false;
+        return true;
+    }
+    const rtest *t = &rs->tests[x->a];
+    if (t->kind == RT_NUM)
+        return true; /* test_key() took only integer equalities */
+    bool is_int;
+    int64_t i;
+    double f;
+    return t->kind == RT_STR && !t->cased && !sg_parse_number(t->lit, t->len, &is_int, &i, &f);
+}
+
+static bool push_node(sigma_ruleset *rs, size_t *cap, rnode x, uint32_t *out)
+{
+    if (rs->nnodes == *cap || !*cap) {
+        size_t c = rs->nnodes * 2 + 16;
+        rnode *p = sg_realloc(rs->nodes, c * sizeof *p);
+        if (!p)
+            return false;
+        rs->nodes = p;
+        *cap = c;
+    }
+    rs->nodes[rs->nnodes] = x;
+    *out = (uint32_t)rs->nnodes++;
+    return true;
+}
+
+/* Each rule's fast_root[mask]: its top-level AND without the pins of the
+ * dispatch fields in mask that pin_exact() allows to drop. An event with
+ * one value in dispatch field k, named by some rule, reaches only rules
+ * whose pin on k accepts that value, so those pins are true. */
+static bool skip_pins(sigma_ruleset *rs)
+{
+    size_t cap = rs->nnodes; /* the array may be exactly full */
+    size_t extra = 0;
+    for (size_t r = 0; r < rs->nrules; r++)
+        if (rs->nodes[rs->rules[r].root].kind == RN_AND)
+            extra += 3 * (size_t)rs->nodes[rs->rules[r].root].n;
+    uint32_t *kids = sg_realloc(rs->kids, (rs->nkids + extra + 1) * sizeof *kids);
+    if (!kids)
+        return false;
+    rs->kids = kids;
+    for (size_t r = 0; r < rs->nrules; r++) {
+        rrule *R = &rs->rules[r];
+        for (unsigned mask = 0; mask < 4; mask++)
+            R->fast_root[mask] = R->root;
+        const rnode root = rs->nodes[R->root];
+        if (root.kind != RN_AND)
+            continue;
+        uint32_t pin[2] = {UINT32_MAX, UINT32_MAX};
+        for (unsigned k = 0; k < rs->ndisp; k++) {
+            pin[k] = pin_of(rs, R, rs->disp_slot[k]);
+            if (pin[k] != UINT32_MAX && !pin_exact(rs, pin[k]))
+                pin[k] = UINT32_MAX;
+        }
+        for (unsigned mask = 1; mask < 4; mask++) {
+            uint32_t drop[2] = {mask & 1 ? pin[0] : UINT32_MAX, mask & 2 ? pin[1] : UINT32_MAX};
+            if (drop[0] == UINT32_MAX && drop[1] == UINT32_MAX)
+                continue;
+            size_t nk = 0, first = rs->nkids;
+            for (uint32_t i = 0; i < root.n; i++) {
+                uint32_t c = rs->kids[root.a + i];
+                if (c != drop[0] && c != drop[1])
+                    rs->kids[rs->nkids + nk++] = c;
+            }
+            rnode x = {0};
+            if (nk == 0) {
+                x.kind = RN_TRUE;
+            } else if (nk == 1) {
+                R->fast_root[mask] = rs->kids[first];
+                continue;
+            } else {
+                x.kind = RN_AND;
+                x.a = (uint32_t)first;
+                x.n = (uint32_t)nk;
+                rs->nkids += nk;
+            }
+            if (!push_node(rs, &cap, x, &R->fast_root[mask]))
+                return false;
+        }
+    }
     return true;
 }
 
@@ -334,10 +443,13 @@ static unsigned atom_score(const atom *a)
 }
 
 /* The best window of a folded literal: no control characters, at most
- * ATOM_MAX bytes, as rare as possible, the later one on ties (suffixes of
- * paths are more specific than their prefixes). The automaton folds ASCII
- * itself, so ASCII values are scanned as they are; other values are folded
- * first, so non-ASCII atoms are sound too. */
+ * ATOM_MAX bytes. The automaton looks for a window's first SG_AHO_DEPTH
+ * bytes and verifies the rest, so those bytes are chosen as rare as
+ * possible first (every occurrence of them costs a verification: "c:\\win"
+ * would be seen in most events), then the whole window, the later one on
+ * ties (suffixes of paths are more specific than their prefixes). The
+ * automaton folds ASCII itself, so ASCII values are scanned as they are;
+ * other values are folded first, so non-ASCII atoms are sound too. */
 static bool best_window(const char *s, size_t n, size_t *off, size_t *len, unsigned *score)
 {
     unsigned char covbuf[256];
@@ -346,6 +458,7 @@ static bool best_window(const char *s, size_t n, size_t *off, size_t *len, unsig
         return false;
     cover(s, n, cov);
     bool found = false;
+    unsigned best = 0;
     *score = 0;
     for (size_t a = 0; a < n;) {
         while (a < n && (unsigned char)s[a] < 0x20)
@@ -353,23 +466,23 @@ static bool best_window(const char *s, size_t n, size_t *off, size_t *len, unsig
         size_t b = a;
         while (b < n && (unsigned char)s[b] >= 0x20)
             b++;
-        if (b > a) {
-            size_t w = b - a < ATOM_MAX ? b - a : ATOM_MAX;
-            /* uncovered bytes in the window, slid along the run */
-            unsigned r = 0;
-            for (size_t i = a; i < a + w; i++)
-                r += !cov[i];
-            for (size_t i = a;; i++) {
-                if (!found || r >= *score) {
-                    found = true;
-                    *score = r;
-                    *off = i;
-                    *len = w;
-                }
-                if (i + w >= b)
-                    break;
-                r += !cov[i + w];
-                r -= !cov[i];
+        for (size_t i = a; i < b; i++) {
+            size_t w = b - i < ATOM_MAX ? b - i : ATOM_MAX;
+            if (b - a >= SG_AHO_DEPTH && w < SG_AHO_DEPTH)
+                break; /* the automaton's key is a full prefix when it can be */
+            unsigned head = 0, all = 0;
+            for (size_t k = 0; k < w; k++) {
+                all += !cov[i + k];
+                if (k < SG_AHO_DEPTH)
+                    head += !cov[i + k];
+            }
+            unsigned key = head * (ATOM_MAX + 1) + all;
+            if (!found || key >= best) {
+                found = true;
+                best = key;
+                *score = all;
+                *off = i;
+                *len = w;
             }
         }
         a = b;
@@ -489,6 +602,108 @@ static bool node_need(sigma_ruleset *rs, uint32_t n, atomvec *av, need *out, uns
     }
 }
 
+/* ---- string sets ------------------------------------------------------------------------ */
+
+/* Fewer literals than this are compared one by one: a test costs about as
+ * much as a few bytes of automaton scan. */
+#define SET_MIN 4
+
+/* A kid a string set can decide: a case-insensitive literal test. */
+static bool set_member(const sigma_ruleset *rs, uint32_t kid, uint32_t *slot)
+{
+    const rnode *x = &rs->nodes[kid];
+    if (x->kind != RN_TEST)
+        return false;
+    const rtest *t = &rs->tests[x->a];
+    if (t->kind != RT_STR || t->cased || !t->len || t->len > UINT32_MAX / 2)
+        return false;
+    *slot = t->slot;
+    return true;
+}
+
+static bool set_add(sigma_ruleset *rs, size_t *cap, const uint32_t *kids, size_t n, uint32_t slot)
+{
+    if (rs->nsets == *cap) {
+        size_t c = *cap ? *cap * 2 : 64;
+        rset *p = sg_realloc(rs->sets, c * sizeof *p);
+        if (!p)
+            return false;
+        rs->sets = p;
+        *cap = c;
+    }
+    rset *S = &rs->sets[rs->nsets];
+    memset(S, 0, sizeof *S);
+    S->slot = slot;
+    S->mode = sg_arena_alloc(rs->arena, n);
+    S->len = sg_arena_alloc(rs->arena, n * sizeof *S->len);
+    sg_aho_builder *b = sg_aho_builder_new();
+    bool ok = S->mode && S->len && b;
+    for (size_t i = 0; ok && i < n; i++) {
+        const rtest *t = &rs->tests[rs->nodes[kids[i]].a];
+        S->mode[i] = t->mode;
+        S->len[i] = (uint32_t)t->len;
+        S->modes |= (uint8_t)(1u << t->mode);
+        if (t->len > S->maxlen)
+            S->maxlen = (uint32_t)t->len;
+        ok = sg_aho_add(b, t->lit, t->len, (uint32_t)i);
+    }
+    if (ok)
+        ok = (S->ac = sg_aho_build(b)) != NULL;
+    sg_aho_builder_free(b);
+    if (!ok)
+        return false;
+    rs->ac_memory += sg_aho_memory(S->ac);
+    rs->nsets++;
+    return true;
+}
+
+/* Give every OR with SET_MIN or more literal tests on one field a string
+ * set for them, moving those kids to the front (an OR's kids can be
+ * evaluated in any order). */
+static bool build_sets(sigma_ruleset *rs)
+{
+    size_t cap = 0;
+    for (size_t n = 0; n < rs->nnodes; n++) {
+        rnode *x = &rs->nodes[n];
+        if (x->kind != RN_OR || x->n < SET_MIN)
+            continue;
+        uint32_t *k = rs->kids + x->a;
+        x->set = (uint32_t)rs->nsets;
+        size_t done = 0;
+        for (size_t i = 0; i < x->n; i++) {
+            uint32_t slot, s2;
+            if (i < done || !set_member(rs, k[i], &slot))
+                continue;
+            size_t cnt = 0;
+            for (size_t j = i; j < x->n; j++)
+                cnt += set_member(rs, k[j], &s2) && s2 == slot;
+            if (cnt < SET_MIN)
+                continue;
+            /* stable partition of k[done..n): this slot's members first */
+            uint32_t tmp[64];
+            size_t rest = x->n - done;
+            uint32_t *t = rest <= 64 ? tmp : sg_malloc(rest * sizeof *t);
+            if (!t)
+                return false;
+            size_t a = 0, b = cnt;
+            for (size_t j = done; j < x->n; j++) {
+                bool mem = set_member(rs, k[j], &s2) && s2 == slot;
+                t[mem ? a++ : b++] = k[j];
+            }
+            memcpy(k + done, t, rest * sizeof *t);
+            if (t != tmp)
+                sg_free(t);
+            if (!set_add(rs, &cap, k + done, cnt, slot))
+                return false;
+            x->nsets++;
+            done += cnt;
+            i = done - 1;
+        }
+        x->nset = (uint32_t)done;
+    }
+    return true;
+}
+
 /* ---- building ----------------------------------------------------------------------- */
 
 /* How a canonical JSON writer spells the atom (no control characters)
@@ -524,6 +739,9 @@ static int cmp_pair(const void *a, const void *b)
 
 void sg_prefilter_free(sigma_ruleset *rs)
 {
+    for (size_t i = 0; i < rs->nsets; i++)
+        sg_aho_free(rs->sets[i].ac);
+    sg_free(rs->sets);
     for (size_t g = 0; g < rs->ngroups; g++) {
         for (size_t f = 0; f < rs->groups[g].nfields; f++)
             sg_aho_free(rs->groups[g].fields[f].ac);
@@ -587,7 +805,11 @@ bool sg_prefilter_build(sigma_ruleset *rs)
     if (!tmp)
         return false;
 
+    if (!build_sets(rs))
+        goto out;
     choose_dispatch(rs);
+    if (!skip_pins(rs))
+        goto out;
 
     /* Value tables and, per value, the rules that accept it (index 0 =
      * any value no rule names, or absent: only rules that do not pin the
@@ -683,6 +905,7 @@ bool sg_prefilter_build(sigma_ruleset *rs)
         memset(&patmap, 0, sizeof patmap);
         bool fail = false;
         sg_aho_builder *ab_kw = NULL;
+        G->kw_ascii = true;
         for (size_t r = 0; r < nr && !fail; r++) {
             if (!(w[r / 64] >> (r % 64) & 1))
                 continue;
@@ -714,6 +937,7 @@ bool sg_prefilter_build(sigma_ruleset *rs)
                     else if (a->slot == rs->kw_slot) {
                         char esc[2 * ATOM_MAX];
                         size_t el = json_escape(a->s, a->len, esc);
+                        G->kw_ascii &= sg_is_ascii(a->s, a->len);
                         if ((!ab_kw && !(ab_kw = sg_aho_builder_new())) ||
                             !sg_aho_add(ab_kw, esc, el, pid))
                             fail = true;

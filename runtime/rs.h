@@ -75,11 +75,31 @@ typedef struct rnode {
     uint8_t kind;
     uint32_t a; /* AND/OR: first kid in kids[]; NOT: child node; TEST: test */
     uint32_t n; /* AND/OR: number of kids */
+    /* OR: its first `nset` kids are case-insensitive string tests decided
+     * together by string sets rs->sets[set .. set + nsets) (one per
+     * field); the other kids follow them. */
+    uint32_t set, nsets, nset;
 } rnode;
+
+/* Many literals on one field in one OR (`Image|endswith: [...]`): one
+ * automaton pass over the value decides them all, by where a literal
+ * occurs (see sg_aho_find). */
+typedef struct rset {
+    uint32_t slot;
+    sg_aho *ac;        /* pattern id = index into mode[], len[] */
+    uint8_t *mode;     /* RM_* of each literal */
+    uint32_t *len;
+    uint32_t maxlen;
+    uint8_t modes;     /* 1 << RM_* of the literals present */
+} rset;
 
 typedef struct rrule {
     sigma_rule_info info;
     uint32_t root;
+    /* The root without the conjuncts that pin dispatch fields, for events
+     * whose dispatch already decided them: [mask], bit k set when field k
+     * is decided ([0] is root). See skip_pins in prefilter.c. */
+    uint32_t fast_root[4];
 } rrule;
 
 /* ---- dispatch and prefilter ---------------------------------------------------- */
@@ -99,6 +119,7 @@ typedef struct rgroup {
      * (no \u, no \/), a string containing an atom means the text contains
      * the escaped atom. NULL when the group has no keyword atoms. */
     sg_aho *kw_json;
+    bool kw_ascii; /* every keyword atom is ASCII (see json_text_scannable) */
     size_t nrules; /* all rules of the group (for --stats) */
 } rgroup;
 
@@ -120,6 +141,8 @@ struct sigma_ruleset {
     size_t nkids;
     rtest *tests;
     size_t ntests;
+    rset *sets;
+    size_t nsets;
 
     const char **slot_names; /* NULL for the keyword slot */
     size_t *slot_lens;

@@ -322,7 +322,7 @@ static uint32_t compile_node(builder *B, const ir_node *n, unsigned depth)
         unsupported(B, n->pos, "expression nested too deeply");
         return UINT32_MAX - 1;
     }
-    rnode node = {0, 0, 0};
+    rnode node = {0};
     switch (n->kind) {
     case IR_TRUE:
         node.kind = RN_TRUE;
