@@ -105,6 +105,8 @@ typedef struct ce_group {
     uint32_t *cnt; /* temporal: entries per input */
     uint32_t ndistinct;
     ce_vset vs;
+    double *sorted; /* percentiles: the window's numbers in order */
+    uint32_t nsorted, capsorted;
     /* temporal_ordered: start[n], chain[n * n] (row p: the events of steps 0..p) */
     int64_t *start;
     sg_ce_ref *chain;
@@ -158,8 +160,6 @@ struct sg_ce {
     /* scratch */
     sg_ce_ref *refs;
     size_t caprefs;
-    double *nums;
-    size_t capnums;
     sg_ce_hit *work;
     size_t capwork;
     ce_pend *pend;
@@ -342,6 +342,7 @@ static void group_drop(sg_ce *e, ce_corr *c, ce_group *g, bool evicted)
     }
     e->st.live_groups--;
     vset_free(&g->vs);
+    sg_free(g->sorted);
     sg_free(g->ring);
     sg_free(g->cnt);
     sg_free(g->start);
@@ -463,6 +464,48 @@ static ce_entry *ring_at(const ce_group *g, uint32_t k)
     return &g->ring[(g->head + k) & (g->cap - 1)];
 }
 
+/* Percentiles: the window's numbers kept sorted (binary search and a
+ * move per entry), so each event reads its percentile directly instead of
+ * sorting the window. */
+static size_t lower_bound(const double *v, size_t n, double x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static bool sorted_insert(ce_group *g, double x)
+{
+    if (g->nsorted == g->capsorted) {
+        uint32_t cap = g->capsorted ? g->capsorted * 2 : 8;
+        double *p = sg_realloc(g->sorted, cap * sizeof *p);
+        if (!p)
+            return false;
+        g->sorted = p;
+        g->capsorted = cap;
+    }
+    size_t i = lower_bound(g->sorted, g->nsorted, x);
+    memmove(g->sorted + i + 1, g->sorted + i, (g->nsorted - i) * sizeof *g->sorted);
+    g->sorted[i] = x;
+    g->nsorted++;
+    return true;
+}
+
+static void sorted_remove(ce_group *g, double x)
+{
+    size_t i = lower_bound(g->sorted, g->nsorted, x);
+    if (i < g->nsorted && g->sorted[i] == x) {
+        memmove(g->sorted + i, g->sorted + i + 1, (g->nsorted - i - 1) * sizeof *g->sorted);
+        g->nsorted--;
+    }
+}
+
 static void entry_remove_front(sg_ce *e, ce_group *g)
 {
     ce_entry *x = ring_at(g, 0);
@@ -471,6 +514,8 @@ static void entry_remove_front(sg_ce *e, ce_group *g)
     if (g->cnt && --g->cnt[x->input] == 0)
         g->ndistinct--;
     g->sum -= x->num;
+    if (g->sorted)
+        sorted_remove(g, x->num);
     g->head = (g->head + 1) & (g->cap - 1);
     g->size--;
     e->st.live_entries--;
@@ -529,15 +574,10 @@ static bool expr_eval(const sg_ce_def *d, uint32_t n, const uint32_t *cnt, unsig
     }
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The aggregate of g's window; false on OOM (percentiles need scratch). */
+/* The aggregate of g's window. */
 static bool aggregate(sg_ce *e, const sg_ce_def *d, const ce_group *g, double *out)
 {
+    (void)e;
     switch (d->type) {
     case SG_CORR_EVENT_COUNT:
         *out = g->size;
@@ -554,16 +594,15 @@ static bool aggregate(sg_ce *e, const sg_ce_def *d, const ce_group *g, double *o
     case SG_CORR_VALUE_AVG:
         *out = g->size ? (double)(g->sum / g->size) : 0;
         return true;
-    default: { /* percentile, median */
-        if (!reserve((void **)&e->nums, &e->capnums, g->size, sizeof *e->nums))
-            return false;
-        for (uint32_t k = 0; k < g->size; k++)
-            e->nums[k] = ring_at(g, k)->num;
-        qsort(e->nums, g->size, sizeof *e->nums, cmp_double);
+    default: { /* percentile, median: linear between the closest ranks */
+        if (!g->nsorted) {
+            *out = 0;
+            return true;
+        }
         double p = d->percentile < 0 ? 0 : d->percentile > 100 ? 100 : d->percentile;
-        double rank = p / 100.0 * (g->size - 1);
+        double rank = p / 100.0 * (g->nsorted - 1);
         size_t lo = (size_t)rank, hi = lo + ((double)lo < rank); /* rank >= 0 */
-        *out = e->nums[lo] + (e->nums[hi] - e->nums[lo]) * (rank - (double)lo);
+        *out = g->sorted[lo] + (g->sorted[hi] - g->sorted[lo]) * (rank - (double)lo);
         return true;
     }
     }
@@ -678,6 +717,9 @@ static bool window_hit(sg_ce *e, ce_corr *c, ce_group *g, const sg_ce_hit *h, in
     } else if (d->type != SG_CORR_EVENT_COUNT && d->type != SG_CORR_TEMPORAL) {
         x->num = h->num;
         g->sum += h->num;
+        if ((d->type == SG_CORR_VALUE_PERCENTILE || d->type == SG_CORR_VALUE_MEDIAN) &&
+            !sorted_insert(g, h->num))
+            return false;
     }
     if (g->cnt && g->cnt[h->input]++ == 0)
         g->ndistinct++;
@@ -1024,7 +1066,6 @@ void sg_ce_destroy(sg_ce *e)
     sg_free(e->heap);
     sg_free(e->corrs);
     sg_free(e->refs);
-    sg_free(e->nums);
     sg_free(e->work);
     sg_free(e->pend);
     sg_free(e->pkeys);

@@ -432,6 +432,22 @@ static void test_values(void)
     CU_ASSERT_DOUBLE_EQUAL(f.s.a[1].value, 37, 1e-9);
     fx_done(&f);
 
+    /* equal numbers leave the window one by one */
+    fx_init(&f, SG_CORR_VALUE_MEDIAN, 1, 60, SG_CMP_LTE, 3);
+    fx_start(&f);
+    hitv(&f, 0, 0, "A", NULL, 5, true);
+    hitv(&f, 1, 0, "A", NULL, 5, true);
+    hitv(&f, 2, 0, "A", NULL, 1, true); /* 1 5 5: 5 */
+    hitv(&f, 61, 0, "A", NULL, 1, true); /* 5 1 1 (the first 5 left): 1 */
+    CU_ASSERT_EQUAL_FATAL(f.s.n, 1);
+    CU_ASSERT_EQUAL(f.s.a[0].value, 1);
+    hitv(&f, 62, 0, "A", NULL, 9, true); /* 1 1 9: 1 */
+    CU_ASSERT_EQUAL_FATAL(f.s.n, 2);
+    CU_ASSERT_EQUAL(f.s.a[1].value, 1);
+    hitv(&f, 122, 0, "A", NULL, 9, true); /* 9 9 (the 1 at 61 is 61 s old): 9 */
+    CU_ASSERT_EQUAL(f.s.n, 2);
+    fx_done(&f);
+
     fx_init(&f, SG_CORR_VALUE_PERCENTILE, 1, 60, SG_CMP_LTE, 10);
     f.def.percentile = 0; /* the minimum */
     fx_start(&f);
