@@ -17,17 +17,20 @@
  *   sigma_alerts<c> for a nested correlation: the events where it fires,
  *                   with its group-by fields, which the outer one reads
  *
- * Aggregating types join each event with the events of its window: the
- * "time window join" pattern (both sides bucketed by timespan, the window
- * side expanded to its own and the next bucket, then filtered to the exact
- * window), then summarize per event: count(), distinct values with
- * make_set_if (exact), sumif/avgif of todouble() values, the nearest-rank
- * percentile from the sorted values (exact; KQL's percentile() estimates
- * the same definition), distinct rules for temporal. temporal_ordered is
- * a `scan` over the events sorted by group and time that keeps, per group,
- * the latest time at which a chain of rules 1..k could have started (one
- * state per step, from strictly earlier events); it fires at an event of
- * the last rule whose chain started at most `timespan` before.
+ * event_count, value_sum/avg and temporal read each event's window from
+ * cumulative sums (row_cumsum) taken at two probes per event, at the
+ * window's start and right after the event: O(n log n), no pairing of
+ * events. value_count and the percentiles need the window's values: each
+ * event is joined with its window (the "time window join": both sides
+ * bucketed by timespan, the window side expanded to two buckets, then the
+ * exact window), then make_set_if (distinct values, exact) or the sorted
+ * values (percentile by linear interpolation between the closest ranks, as
+ * the matcher computes it; 0 is the minimum, 100 the maximum).
+ * temporal_ordered is a `scan` over the events sorted by group and time
+ * that keeps, per group, the latest time at which a chain of rules 1..k
+ * could have started (one state per step, from strictly earlier events);
+ * it fires at an event of the last rule whose chain started at most
+ * `timespan` before.
  *
  * The result: one row per group, at its first alert (the aggregate there,
  * the number of alerting events). */
@@ -411,11 +414,15 @@ static void emit_join(kctx *K, const sg_corr_view *v, size_t id, const char *spa
         sg_sb_puts(o, ", ");
     keys_list(o, c, ", ");
     if (c->type != SG_CORR_VALUE_COUNT) {
-        /* nearest rank: the smallest value with at least P% of the values at or below it */
+        /* linear interpolation between the closest ranks (the matcher's
+         * definition; 0 is the minimum, 100 the maximum) */
         sg_sb_puts(o, "\n| extend sigma_vals = array_sort_asc(sigma_vals)");
-        sg_sb_printf(o, "\n| extend sigma_n = todouble(sigma_vals[max_of(toint(ceiling(%d * "
-                        "array_length(sigma_vals) / 100.0)) - 1, 0)])",
+        sg_sb_printf(o, "\n| extend sigma_r = %d / 100.0 * (array_length(sigma_vals) - 1)",
                      c->percentile);
+        sg_sb_puts(o, "\n| extend sigma_lo = todouble(sigma_vals[toint(floor(sigma_r, 1))]), "
+                      "sigma_hi = todouble(sigma_vals[toint(ceiling(sigma_r))])");
+        sg_sb_puts(o, "\n| extend sigma_n = sigma_lo + (sigma_hi - sigma_lo) * (sigma_r - "
+                      "floor(sigma_r, 1))");
     }
 }
 
