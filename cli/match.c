@@ -700,11 +700,15 @@ int cmd_match(int argc, char **argv)
     }
     if (sigma_compiler_create(&comp) != SIGMA_OK)
         goto oom;
-    for (size_t i = 0; i < o.npipelines; i++)
-        if (sigma_compiler_add_pipeline(comp, o.pipelines[i]) != SIGMA_OK) {
+    for (size_t i = 0; i < o.npipelines; i++) {
+        sigma_status ps = sigma_compiler_add_pipeline(comp, o.pipelines[i]);
+        if (ps == SIGMA_ENOMEM)
+            goto oom;
+        if (ps != SIGMA_OK) {
             sigma_diag_write(comp, SIGMA_FMT_TEXT, 0, stderr);
             goto out;
         }
+    }
     bool load_err = false;
     for (size_t i = 0; i < o.nrules; i++) {
         sigma_status st = sigma_compiler_add_path(comp, o.rules[i]);

@@ -63,6 +63,8 @@ static sigma_status one(const pass *P, const sg_rule *rule, sg_arena *a, sg_diag
     if (rule->broken)
         return SIGMA_OK;
     ir_rule *ir = ir_build_rule(a, rule, d);
+    if (!ir && (d->oom || d->nerrors == 0))
+        return SIGMA_ENOMEM; /* no IR and no error: it ran out of memory */
     /* filters before pipelines, so their fields are mapped too */
     if (ir && !sg_filter_apply(a, P->cs, ir, d))
         return SIGMA_ENOMEM;
