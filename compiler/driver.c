@@ -64,6 +64,7 @@ void sigma_compiler_destroy(sigma_compiler *c)
     if (!c)
         return;
     sg_diags_free(&c->diags);
+    sg_loader_destroy(c->loader);
     sg_arena_destroy(c->arena);
     sg_free(c);
 }
@@ -191,8 +192,10 @@ static sigma_status load_text(sigma_compiler *c, const char *path, const char *t
         return SIGMA_ENOMEM;
     size_t before = c->diags.nerrors;
     c->corrset = NULL; /* new rules: resolve correlations and filters again */
-    if (!sg_load_buffer(c->arena, interned, text, len, &c->limits, &c->diags, &c->rules,
-                        &c->nrules, &c->caprules))
+    if (!c->loader && !(c->loader = sg_loader_create()))
+        return SIGMA_ENOMEM;
+    if (!sg_loader_load(c->loader, c->arena, interned, text, len, &c->limits, &c->diags,
+                        &c->rules, &c->nrules, &c->caprules))
         return SIGMA_ENOMEM;
     return c->diags.nerrors > before ? SIGMA_ERULE : SIGMA_OK;
 }

@@ -15,6 +15,7 @@
 
 struct sigma_compiler {
     sg_arena *arena; /* rule trees, IR, interned paths */
+    sg_loader *loader; /* one YAML parser for every file, made on first use */
     sg_diags diags;
     sg_rule **rules;
     size_t nrules, caprules;

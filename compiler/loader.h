@@ -1,4 +1,4 @@
-/* loader.h - Sigma YAML (libfyaml document API) -> rule tree (rule.h).
+/* loader.h - Sigma YAML (libfyaml event API) -> rule tree (rule.h).
  *
  * Reports YAML errors ("yaml"), encoding problems ("encoding"), wrong shapes
  * ("schema") and legacy collections ("legacy-collection") with file:line:col.
@@ -26,5 +26,15 @@ typedef struct sg_load_limits {
 bool sg_load_buffer(sg_arena *a, const char *path, const char *buf, size_t len,
                     const sg_load_limits *lim, sg_diags *d, sg_rule ***rules,
                     size_t *n, size_t *cap);
+
+/* A loader keeps one libfyaml parser for many files (sg_loader_load);
+ * sg_load_buffer makes a loader for one buffer. Destroy is NULL-safe. */
+typedef struct sg_loader sg_loader;
+
+sg_loader *sg_loader_create(void);
+void sg_loader_destroy(sg_loader *l);
+bool sg_loader_load(sg_loader *l, sg_arena *a, const char *path, const char *buf, size_t len,
+                    const sg_load_limits *lim, sg_diags *d, sg_rule ***rules, size_t *n,
+                    size_t *cap);
 
 #endif

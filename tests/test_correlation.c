@@ -373,10 +373,10 @@ static const vcase vcases[] = {
      "correlation", 1, E, 6, 11, "listed twice"},
     {"rules empty", CH "    type: event_count\n    rules: []\n    group-by: [User]\n"
                        "    timespan: 1h\n    condition: {gte: 1}\n",
-     "correlation", 1, E, 4, 5, "'rules' is empty"},
+     "correlation", 1, E, 4, 12, "'rules' is empty"}, /* at the `[]` */
     {"rules not strings", CH "    type: event_count\n    rules:\n        - {a: 1}\n"
                              "    group-by: [User]\n    timespan: 1h\n    condition: {gte: 1}\n",
-     "correlation", 1, E, 5, 12, "must be non-empty strings"}, /* at the map's first key */
+     "correlation", 1, E, 5, 11, "must be non-empty strings"}, /* at the map's `{` */
     /* timespan */
     {"timespan missing", CH "    type: event_count\n    rules: [failed_login]\n"
                             "    group-by: [User]\n    condition: {gte: 1}\n",
@@ -418,14 +418,14 @@ static const vcase vcases[] = {
      "needs a comparison"},
     {"condition a list", CH "    type: event_count\n    rules: [failed_login]\n"
                             "    group-by: [User]\n    timespan: 1h\n    condition: [1]\n",
-     "correlation", 1, E, 7, 17, "must be a map such as 'gte: 10', not a list"},
+     "correlation", 1, E, 7, 16, "must be a map such as 'gte: 10', not a list"},
     /* field and percentile */
     {"value_count without field", EC("value_count", "        gte: 10\n"), "correlation", 1, E,
      9, 5, "value_count correlation needs 'field'"},
     {"value_avg without field", EC("value_avg", "        gte: 10\n"), "correlation", 1, E, 9,
      5, "value_avg correlation needs 'field'"},
     {"value_sum field list", EC("value_sum", "        field: [a, b]\n        gt: 1\n"),
-     "correlation", 1, E, 10, 17, "aggregates one field"},
+     "correlation", 1, E, 10, 16, "aggregates one field"},
     {"value_percentile without percentile",
      EC("value_percentile", "        field: bytes\n        gt: 1\n"), "correlation", 1, E, 9, 5,
      "needs 'percentile'"},
@@ -508,7 +508,7 @@ static const vcase vcases[] = {
      CH "    type: temporal\n    rules: [failed_login, outbound]\n    group-by: [who]\n"
         "    timespan: 5m\n    aliases:\n        who:\n            failed_login: [a, b]\n"
         "            outbound: c-username\n",
-     "correlation", 2, E, 9, 28, "must be a field name, not a list"},
+     "correlation", 2, E, 9, 27, "must be a field name, not a list"},
     {"alias unused",
      CH "    type: temporal\n    rules: [failed_login, outbound]\n    group-by: [User]\n"
         "    timespan: 5m\n    aliases:\n        who:\n            failed_login: TargetUserName\n"
@@ -560,7 +560,7 @@ static const vcase vcases[] = {
     {"filter without rules", FH "    sel:\n        User: a\n    condition: sel\n", "filter", 1, E,
      5, 5, "has no 'rules'"},
     {"filter with empty rules", FH "    rules: []\n    sel:\n        User: a\n    condition: sel\n",
-     "filter", 1, E, 5, 5, "'rules' is empty"},
+     "filter", 1, E, 5, 12, "'rules' is empty"},
     {"filter rules any", FH "    rules: any\n    sel:\n        User: a\n    condition: sel\n",
      "filter", 0, E, 0, 0, NULL},
     {"filter without condition", FH "    rules: [failed_login]\n    sel:\n        User: a\n",
