@@ -22,6 +22,7 @@
  * --format rules: the rules only (golden tests); --format header: a header
  * declaring the entry points. */
 #include "backend.h"
+#include "c_atoms.h"
 #include "c_escape.h"
 #include "c_fold.h"
 #include "c_intern.h"
@@ -177,6 +178,31 @@ static void print_int(sg_strbuf *b, int64_t i)
         sg_sb_printf(b, "%lldLL", (long long)i);
 }
 
+/* Up to three 3-byte sequences of an ASCII literal (first, middle, last),
+ * lower-cased and hashed as the generated sgc_gram() does; 0 when it has
+ * none (shorter than 3 bytes, or not ASCII). */
+static unsigned grams(const char *lit, size_t len, unsigned gram[3])
+{
+    unsigned char low[3];
+    size_t at[3] = {0, (len - 3) / 2, len - 3};
+    unsigned n = 0;
+    if (len < 3)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)lit[i] >= 0x80)
+            return 0;
+    for (size_t j = 0; j < 3; j++) {
+        if (j && at[j] == at[j - 1])
+            continue;
+        for (size_t k = 0; k < 3; k++) {
+            unsigned char c = (unsigned char)lit[at[j] + k];
+            low[k] = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+        }
+        gram[n++] = sg_catom_gram(low[0], low[1], low[2]);
+    }
+    return n;
+}
+
 /* Keys of shared data: a kind letter, then what makes two tests equal. */
 static void key_bytes(sg_strbuf *k, const void *p, size_t n)
 {
@@ -235,9 +261,14 @@ static sigma_status str_test(gen *g, const ir_test *t, size_t *id, const char **
             sg_sb_printf(&g->defs, "sgc_d%zu_kmp", *id);
         else
             sg_sb_puts(&g->defs, "NULL");
-        sg_sb_printf(&g->defs, ", 0x%016llxull, %s, %d};\n",
+        unsigned gram[3] = {0, 0, 0}, ng = t->mode == IR_STR_CONTAINS ? grams(lit, len, gram) : 0;
+        bool asc = true;
+        for (size_t i = 0; i < len; i++)
+            asc &= (unsigned char)lit[i] < 0x80;
+        sg_sb_printf(&g->defs, ", 0x%016llxull, %s, %d, %u, {%u, %u, %u}, %d};\n",
                      (unsigned long long)(t->mode == IR_STR_EXACT ? fnv(lit, len) : 0),
-                     mode_name(t->mode), t->cased ? 1 : 0);
+                     mode_name(t->mode), t->cased ? 1 : 0, ng, gram[0], gram[1], gram[2],
+                     asc ? 1 : 0);
         return SIGMA_OK;
     }
     /* wildcards: the mode becomes stars around the segments */
@@ -437,6 +468,133 @@ static sigma_status expr(gen *g, const ir_node *n, unsigned level, sg_strbuf *e)
     return SIGMA_OK;
 }
 
+/* ---- guards ------------------------------------------------------------------------------------ */
+
+#define MAX_KEYS 64
+
+/* The key a guard keeps for test t, when t is an equality a guard can
+ * check: a folded-text hash (string EQ, not cased) or an integer. */
+static bool guard_key(gen *g, const ir_test *t, bool *num, uint64_t *key)
+{
+    const char *s;
+    size_t n, len;
+    if (!t->field)
+        return false;
+    if (t->kind == IR_T_NUM && t->op == IR_NUM_EQ && t->num.is_int) {
+        *num = true;
+        *key = (uint64_t)t->num.i;
+        return true;
+    }
+    if (t->kind != IR_T_STR || t->mode != IR_STR_EXACT || t->cased ||
+        !ir_segs_literal(t->segs, t->nsegs, &s, &n))
+        return false;
+    const char *lit = lit_bytes(g, n ? s : "", n, false, &len);
+    if (!lit)
+        return false;
+    *num = false;
+    *key = fnv(lit, len);
+    return true;
+}
+
+/* A conjunct of the rule that is one equality test, or an OR of them on
+ * one field: the rule cannot match unless the field equals one of them.
+ * Writes the guard's data; *id is SIZE_MAX when n is no such conjunct. */
+static sigma_status guard_of(gen *g, const ir_node *n, size_t *id)
+{
+    uint64_t keys[MAX_KEYS];
+    size_t nkeys = 0;
+    const char *field = NULL;
+    bool num = false;
+    *id = SIZE_MAX;
+    const ir_node *const *kids = n->kind == IR_OR ? (const ir_node *const *)n->kids : &n;
+    size_t nk = n->kind == IR_OR ? n->nkids : 1;
+    if ((n->kind != IR_OR && n->kind != IR_TEST) || nk > MAX_KEYS)
+        return SIGMA_OK;
+    for (size_t i = 0; i < nk; i++) {
+        bool is_num;
+        if (kids[i]->kind != IR_TEST || !guard_key(g, kids[i]->test, &is_num, &keys[nkeys]))
+            return SIGMA_OK;
+        if (i && (strcmp(field, kids[i]->test->field) != 0 || is_num != num))
+            return SIGMA_OK;
+        field = kids[i]->test->field;
+        num = is_num;
+        nkeys++;
+    }
+    sg_strbuf f;
+    sg_sb_init(&f);
+    sigma_status st = field_ref(g, field, &f);
+    sg_sb_reset(&g->key);
+    sg_sb_printf(&g->key, "g%d%s", num ? 1 : 0, sg_sb_str(&f));
+    key_bytes(&g->key, keys, nkeys * sizeof keys[0]);
+    bool fresh = false;
+    if (st == SIGMA_OK && !f.failed)
+        st = data_id(g, id, &fresh);
+    if (st == SIGMA_OK && fresh) {
+        sg_sb_printf(&g->defs, "static const uint64_t sgc_d%zu_keys[] = {", *id);
+        for (size_t i = 0; i < nkeys; i++)
+            sg_sb_printf(&g->defs, "%s0x%llxull", i ? ", " : "", (unsigned long long)keys[i]);
+        sg_sb_printf(&g->defs, "};\nstatic const sgc_guard sgc_d%zu = {%s, %d, %zu, sgc_d%zu_keys};\n",
+                     *id, sg_sb_str(&f), num ? 1 : 0, nkeys, *id);
+    }
+    sg_sb_free(&f);
+    return f.failed ? SIGMA_ENOMEM : st;
+}
+
+/* Up to two guards from the rule's top-level AND (or the rule itself);
+ * used[] gets the conjuncts they stand for. */
+static sigma_status guards(gen *g, const ir_node *root, size_t ids[2], const ir_node *used[2])
+{
+    ids[0] = ids[1] = SIZE_MAX;
+    used[0] = used[1] = NULL;
+    const ir_node *const *kids = root->kind == IR_AND ? (const ir_node *const *)root->kids : &root;
+    size_t nk = root->kind == IR_AND ? root->nkids : 1;
+    for (size_t i = 0, k = 0; i < nk && k < 2; i++) {
+        sigma_status st = guard_of(g, kids[i], &ids[k]);
+        if (st != SIGMA_OK)
+            return st;
+        if (ids[k] != SIZE_MAX)
+            used[k++] = kids[i];
+    }
+    return SIGMA_OK;
+}
+
+/* The rule's atom set (c_atoms.h) as data; *id SIZE_MAX when it has none. */
+static sigma_status atom_set(gen *g, const ir_node *root, const ir_node *used[2], size_t *id)
+{
+    sg_catom *v;
+    size_t n;
+    *id = SIZE_MAX;
+    if (!sg_catoms(g->a, root, used, 2, &v, &n))
+        return SIGMA_OK;
+    sg_strbuf f, items;
+    sg_sb_init(&f);
+    sg_sb_init(&items);
+    sigma_status st = SIGMA_OK;
+    for (size_t i = 0; i < n && st == SIGMA_OK; i++) {
+        unsigned gram[3] = {0, 0, 0}, ng = grams(v[i].lit, v[i].len, gram);
+        sg_sb_reset(&f);
+        st = field_ref(g, v[i].field, &f);
+        sg_sb_printf(&items, "    {%s, {%u, %u, %u}, %u},\n", sg_sb_str(&f), gram[0], gram[1],
+                     gram[2], ng);
+    }
+    bool fresh = false;
+    if (st == SIGMA_OK && !items.failed) {
+        sg_sb_reset(&g->key);
+        sg_sb_putc(&g->key, 'a');
+        key_bytes(&g->key, items.data, items.len);
+        st = data_id(g, id, &fresh);
+    }
+    if (st == SIGMA_OK && fresh)
+        sg_sb_printf(&g->defs, "static const sgc_atom sgc_d%zu_atoms[] = {\n%s};\n"
+                               "static const sgc_atoms sgc_d%zu = {%zu, sgc_d%zu_atoms};\n",
+                     *id, sg_sb_str(&items), *id, n, *id);
+    if (f.failed || items.failed)
+        st = SIGMA_ENOMEM;
+    sg_sb_free(&f);
+    sg_sb_free(&items);
+    return st;
+}
+
 static sigma_status emit_rule(const ir_rule *r, const sg_target_opts *o, sg_arena *a,
                               sg_strbuf *out, sg_diags *d)
 {
@@ -450,7 +608,13 @@ static sigma_status emit_rule(const ir_rule *r, const sg_target_opts *o, sg_aren
     sg_sb_init(&g.key);
     sg_sb_init(&e);
     size_t nfields = run->fields.n, ndata = run->data.n;
+    size_t gid[2] = {SIZE_MAX, SIZE_MAX}, aid = SIZE_MAX;
+    const ir_node *used[2];
     sigma_status st = expr(&g, r->expr, 0, &e);
+    if (st == SIGMA_OK)
+        st = guards(&g, r->expr, gid, used);
+    if (st == SIGMA_OK)
+        st = atom_set(&g, r->expr, used, &aid);
     if (st == SIGMA_OK && (g.fdefs.failed || g.defs.failed || g.key.failed || e.failed))
         st = SIGMA_ENOMEM;
     if (st != SIGMA_OK) { /* what this rule added is not in the output */
@@ -472,8 +636,17 @@ static sigma_status emit_rule(const ir_rule *r, const sg_target_opts *o, sg_aren
         sg_sb_puts(out, "    (void)ev;\n");
     sg_sb_printf(out, "    return %s;\n}\n", sg_sb_str(&e));
     sg_sb_printf(out, "static const sgc_node sgc_node_%zu;\n", k + 1);
-    sg_sb_printf(out, "static const sgc_node sgc_node_%zu = {sgc_rule_%zu, &sgc_node_%zu, {%zu, ", k,
-                 k, k + 1, k);
+    sg_sb_printf(out, "static const sgc_node sgc_node_%zu = {sgc_rule_%zu, &sgc_node_%zu, {", k, k,
+                 k + 1);
+    for (int i = 0; i < 2; i++)
+        if (gid[i] == SIZE_MAX)
+            sg_sb_printf(out, "%sNULL", i ? ", " : "");
+        else
+            sg_sb_printf(out, "%s&sgc_d%zu", i ? ", " : "", gid[i]);
+    if (aid == SIZE_MAX)
+        sg_sb_printf(out, "}, NULL, {%zu, ", k);
+    else
+        sg_sb_printf(out, "}, &sgc_d%zu, {%zu, ", aid, k);
     sg_c_quote_opt(out, r->id, 4);
     sg_sb_puts(out, ", ");
     sg_c_quote_opt(out, r->title, 4);
@@ -590,6 +763,7 @@ static sigma_status epilogue(const sg_target_opts *o, sg_strbuf *out)
         "{\n"
         "    unsigned char state[SGC_NFIELDS + 1];\n"
         "    sgc_slot slot[SGC_NFIELDS + 1];\n"
+        "    unsigned char bloom[SGC_BLOOMS][SGC_BLOOM_BYTES];\n"
         "    sgc_ev ev;\n"
         "    int n = 0;\n"
         "    if (!acc || !acc->get)\n"
@@ -599,12 +773,21 @@ static sigma_status epilogue(const sg_target_opts *o, sg_strbuf *out)
         "    ev.event = event;\n"
         "    ev.state = state;\n"
         "    ev.slot = slot;\n"
-        "    for (const sgc_node *r = &sgc_node_0; r->eval; r = r->next)\n"
+        "    ev.bloom = bloom;\n"
+        "    ev.nbloom = 0;\n"
+        "    memset(ev.memo, 0, sizeof ev.memo);\n"
+        "    for (const sgc_node *r = &sgc_node_0; r->eval; r = r->next) {\n"
+        "        if ((r->guard[0] && !sgc_guard_ok(&ev, r->guard[0])) ||\n"
+        "            (r->guard[1] && !sgc_guard_ok(&ev, r->guard[1])))\n"
+        "            continue; /* cannot match: not its log source */\n"
+        "        if (r->atoms && !sgc_atoms_ok(&ev, r->atoms))\n"
+        "            continue; /* cannot match: none of the literals it needs is there */\n"
         "        if (r->eval(&ev)) {\n"
         "            n++;\n"
         "            if (fn && fn(user, &r->info))\n"
         "                break;\n"
         "        }\n"
+        "    }\n"
         "    return n;\n"
         "}",
         proto_text);

@@ -106,6 +106,29 @@ e(Any=""); e(Any=None); e(Any=0); e(Any={}); e(Any=[])
 e(Name="xx aab aab aab aac yy"); e(Name="aab aab aac"); e(Name="aab aab aab"); e(Name="xabababab")
 e(Name="AB" * 2000 + "ABABAB"); e(Name="aab " * 500 + "aac")
 
+# the prefilter (guards, 3-byte sequences): it may only skip rules that
+# cannot match
+for n in ["axKz", "axkz", "aXKz", "ayKz", "ayKz", "aykz", "aYkz", "ÄRGER!", "ärger", "arger"]:
+    for k in ["pf1", "pf2", "pf3"]:
+        e(Name=n, Kind=k)
+e(Name=["x", "axKz"], Kind="pf1"); e(Name=["x", "yk"], Kind="pf2")
+for chan in ["Security", "SECURITY", ["x", "security"], 12, "12", 12.0, None, ["12"], "Sec"]:
+    for ev_id in [4688, "4688", 4688.0, "4688.0", [3, 1], "1", 1.5, None, "x", True]:
+        e(Chan=chan, EvId=ev_id, Cmd="c:\\x\\WHOAMI.exe /all")
+e(Chan="Security", EvId=1, Cmd=["x", "xwhoamix"]); e(Chan="Security", EvId=1)
+e(Chan="Security", EvId=1, Cmd="who ami"); e(Chan="Security", EvId=1, Cmd="wHoAmI")
+e(Chan="Security", EvId=1, Cmd="x" * 5000 + "whoami"); e(Chan="Security", EvId=1, Cmd="whoamé whoami")
+e(Chan="Security", EvId=1, Cmd=42); e(Chan="Security", EvId=1, Cmd={"#text": "whoami"})
+for k in range(1, 21):
+    d = {"F%d" % i: "hay %d" % i for i in range(1, 21)}
+    d["F%d" % k] = "hay needle" if k % 3 else "x" * 3000 + "NEEDLE"
+    ev.append(d)
+ev.append({"F%d" % i: "hay" for i in range(1, 21)})
+for c in ["alpha omega", "OMEGA x ALPHA", "alpha", "alpha omega harmless", "xprexfixZed",
+          "prefixed", "pre-fix-ed", "PREFIXED harmless", "pre", ["alpha", "omega"]]:
+    for img in ["c:\\tool.exe", "c:\\TOOL.EXE", "tool.exe", None]:
+        e(Cmd=c, Img=img)
+
 # every probe value in every field
 probes = ["", "a", "A", "abc", "ABC", "Abc", "é", "É", "ß", "ẞ", "ſ", "\u212a", "k", "K", "µ",
           "μ", "Μ", "ς", "σ", "Σ", "ё", "Ё", "İ", "ı", "ＡＢＣ", "😀", "e\u0301", "\u0000",

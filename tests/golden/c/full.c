@@ -195,29 +195,71 @@ typedef struct sgc_field {
  * the last literal it was found equal to (many rules test one Channel). */
 typedef struct sgc_slot {
     sigma_value v;
-    signed char ascii; /* -1 not known yet, 0 no, 1 yes */
-    unsigned char hashed;
+    signed char ascii;    /* -1 not known yet, 0 no, 1 yes */
+    unsigned char hashed; /* 0 not yet, 1 hash is set, 2 the value has no text */
+    signed char num;      /* -1 not known yet, 0 not a number, 1 num_* are set */
+    signed char bloom;    /* -1 not built yet, -2 none (cannot tell), -3 no text, else its index */
+    unsigned char num_int;
     uint64_t hash;
     const void *equal;
+    long long num_i;
+    double num_f;
 } sgc_slot;
+
+/* Bit sets of the 3-byte sequences in field values (the prefilter): how
+ * many fields per event get one, and the longest value they are made for. */
+#define SGC_BLOOMS 16
+#define SGC_BLOOM_BYTES 256
+#define SGC_BLOOM_MAXLEN 2048
 
 typedef struct sgc_ev {
     const sigma_accessor *acc;
     void *event;
     unsigned char *state; /* per field: 0 not read yet, 1 absent, 2 present, 3 present
-                             with one value only (get_nth said so) */
+                             with one value only, 4 with several (get_nth said so) */
     sgc_slot *slot;
+    unsigned char (*bloom)[SGC_BLOOM_BYTES];
+    unsigned nbloom;
+    const void *memo[8]; /* guards checked (rules share them): result in memo_ok */
+    unsigned char memo_ok[8];
 } sgc_ev;
+
+/* A necessary condition of a rule, checked before the rule runs: field f
+ * has a value equal to one of keys (integers, or FNV-1a hashes of folded
+ * text). Typically the Channel and EventID a pipeline required. */
+typedef struct sgc_guard {
+    const sgc_field *f;
+    unsigned char num;
+    size_t n;
+    const uint64_t *keys;
+} sgc_guard;
+
+/* A literal a rule may need, as up to three of its 3-byte sequences
+ * (lower-cased, hashed by sgc_gram), and the set of which one must occur
+ * for the rule to match (see sgc_atoms_ok). */
+typedef struct sgc_atom {
+    const sgc_field *f;
+    unsigned short gram[3];
+    unsigned char n; /* 0: a non-ASCII literal, which needs non-ASCII text */
+} sgc_atom;
+
+typedef struct sgc_atoms {
+    size_t n;
+    const sgc_atom *atom;
+} sgc_atoms;
 
 /* One rule in the chain the entry point walks (see the epilogue). */
 typedef struct sgc_node {
     int (*eval)(sgc_ev *ev);
     const struct sgc_node *next;
+    const sgc_guard *guard[2]; /* may be NULL */
+    const sgc_atoms *atoms;    /* may be NULL */
     sigma_rule_info info;
 } sgc_node;
 
-/* A test of one value; sl is its field's slot when v is the first value. */
-typedef int (*sgc_vtest)(const void *arg, const sigma_value *v, sgc_slot *sl);
+/* A test of one value; f is its field when v is the field's first value
+ * (whose slot holds facts about it), else NULL. */
+typedef int (*sgc_vtest)(const void *arg, const sigma_value *v, sgc_ev *ev, const sgc_field *f);
 
 enum { SGC_EQ, SGC_CONTAINS, SGC_STARTS, SGC_ENDS };
 enum { SGC_SEG_LIT, SGC_SEG_STAR, SGC_SEG_QMARK };
@@ -232,6 +274,9 @@ typedef struct sgc_lit {
     const unsigned short *fail;
     uint64_t hash; /* EQ: FNV-1a of s */
     unsigned char mode, cased;
+    unsigned char ngram; /* CONTAINS: 3-byte sequences to look up first */
+    unsigned short gram[3];
+    unsigned char ascii; /* s is ASCII: else no ASCII value can hold it */
 } sgc_lit;
 
 typedef struct sgc_seg {
@@ -265,7 +310,8 @@ typedef struct sgc_cidr {
 
 /* ---- reading fields --------------------------------------------------------------- */
 
-static SGC_CALLED const sigma_value *sgc_get(sgc_ev *ev, const sgc_field *f)
+/* The first value of field f (read once per event), or NULL when absent. */
+static SGC_UNUSED const sigma_value *sgc_get_(sgc_ev *ev, const sgc_field *f)
 {
     unsigned char *st = &ev->state[f->idx];
     sgc_slot *sl = &ev->slot[f->idx];
@@ -273,28 +319,34 @@ static SGC_CALLED const sigma_value *sgc_get(sgc_ev *ev, const sgc_field *f)
         *st = ev->acc->get(ev->event, f->name, f->len, &sl->v) ? 2 : 1;
         sl->ascii = -1;
         sl->hashed = 0;
+        sl->num = -1;
+        sl->bloom = -1;
         sl->equal = NULL;
     }
     return *st >= 2 ? &sl->v : NULL;
 }
 
+static SGC_CALLED const sigma_value *sgc_get(sgc_ev *ev, const sgc_field *f)
+{
+    return sgc_get_(ev, f);
+}
+
 /* Does any value of field f pass t? */
 static SGC_CALLED int sgc_any(sgc_ev *ev, const sgc_field *f, sgc_vtest t, const void *arg)
 {
-    const sigma_value *v = sgc_get(ev, f);
+    const sigma_value *v = sgc_get_(ev, f);
     if (!v)
         return 0;
-    if (t(arg, v, &ev->slot[f->idx]))
+    if (t(arg, v, ev, f))
         return 1;
     if (!ev->acc->get_nth || ev->state[f->idx] == 3)
         return 0;
     sigma_value nv;
     size_t n = 1;
     for (; n < SGC_MAX_VALUES && ev->acc->get_nth(ev->event, f->name, f->len, n, &nv); n++)
-        if (t(arg, &nv, NULL))
+        if (t(arg, &nv, ev, NULL))
             return 1;
-    if (n == 1)
-        ev->state[f->idx] = 3; /* the usual case: ask only once per event */
+    ev->state[f->idx] = n == 1 ? 3 : 4; /* the usual case: ask only once per event */
     return 0;
 }
 
@@ -302,18 +354,31 @@ static SGC_CALLED int sgc_any(sgc_ev *ev, const sgc_field *f, sgc_vtest t, const
 static SGC_UNUSED int sgc_nth(sgc_ev *ev, const sgc_field *f, size_t n, sigma_value *out)
 {
     if (n == 0) {
-        const sigma_value *v = sgc_get(ev, f);
+        const sigma_value *v = sgc_get_(ev, f);
         if (v)
             *out = *v;
         return v != NULL;
     }
-    if (n >= SGC_MAX_VALUES || !ev->acc->get_nth || !sgc_get(ev, f) || ev->state[f->idx] == 3)
+    if (n >= SGC_MAX_VALUES || !ev->acc->get_nth || !sgc_get_(ev, f) || ev->state[f->idx] == 3)
         return 0;
-    if (ev->acc->get_nth(ev->event, f->name, f->len, n, out))
+    if (ev->acc->get_nth(ev->event, f->name, f->len, n, out)) {
+        if (n == 1)
+            ev->state[f->idx] = 4;
         return 1;
+    }
     if (n == 1)
         ev->state[f->idx] = 3;
     return 0;
+}
+
+/* Does field f have exactly one value? (asks get_nth once per event) */
+static SGC_UNUSED int sgc_single(sgc_ev *ev, const sgc_field *f)
+{
+    if (ev->acc->get_nth && ev->state[f->idx] == 2) {
+        sigma_value nv;
+        ev->state[f->idx] = ev->acc->get_nth(ev->event, f->name, f->len, 1, &nv) ? 4 : 3;
+    }
+    return ev->state[f->idx] != 4;
 }
 
 typedef struct sgc_kwctx {
@@ -325,7 +390,7 @@ typedef struct sgc_kwctx {
 static SGC_UNUSED int sgc_kw_one(void *ctx, const sigma_value *v)
 {
     sgc_kwctx *k = ctx;
-    if (v->type == SIGMA_V_STRING && k->t(k->arg, v, NULL))
+    if (v->type == SIGMA_V_STRING && k->t(k->arg, v, NULL, NULL))
         k->hit = 1;
     return k->hit;
 }
@@ -333,7 +398,7 @@ static SGC_UNUSED int sgc_kw_one(void *ctx, const sigma_value *v)
 /* Keywords: the `_raw` field when the event has one, else every string. */
 static SGC_CALLED int sgc_kw(sgc_ev *ev, const sgc_field *raw, sgc_vtest t, const void *arg)
 {
-    if (sgc_get(ev, raw))
+    if (sgc_get_(ev, raw))
         return sgc_any(ev, raw, t, arg);
     if (!ev->acc->each)
         return 0;
@@ -674,33 +739,145 @@ static SGC_UNUSED uint64_t sgc_hash(const char *s, size_t n, int fold, int ascii
     return h;
 }
 
-static SGC_UNUSED int sgc_v_str(const void *arg, const sigma_value *v, sgc_slot *sl)
+/* Whether the slot's value is ASCII text, found once. */
+static SGC_UNUSED int sgc_slot_ascii(sgc_slot *sl, const char *s, size_t n)
+{
+    if (sl->ascii < 0)
+        sl->ascii = (signed char)sgc_ascii(s, n);
+    return sl->ascii;
+}
+
+/* The hash of the slot's folded text; 0 when the value has no text. */
+static SGC_UNUSED int sgc_slot_hash(sgc_slot *sl)
+{
+    if (!sl->hashed) {
+        char buf[48];
+        const char *s;
+        size_t n;
+        if (!sgc_text(&sl->v, buf, &s, &n)) {
+            sl->hashed = 2;
+        } else {
+            sl->hash = sgc_hash(s, n, 1, sgc_slot_ascii(sl, s, n));
+            sl->hashed = 1;
+        }
+    }
+    return sl->hashed == 1;
+}
+
+/* ---- the prefilter ------------------------------------------------------------------------ */
+
+static SGC_UNUSED unsigned sgc_gram(unsigned char a, unsigned char b, unsigned char c)
+{
+    return (unsigned)(((uint32_t)a | (uint32_t)b << 8 | (uint32_t)c << 16) * 2654435761u) >> 21;
+}
+
+/* The bit set of field f's 3-byte sequences (lower-cased): 1 with *bits,
+ * 0 when the field has no text (no literal occurs in it), -1 when it
+ * cannot tell (several values, non-ASCII or long text, no room left). */
+static SGC_UNUSED int sgc_bloom(sgc_ev *ev, const sgc_field *f, const unsigned char **bits)
+{
+    if (!sgc_get_(ev, f))
+        return 0;
+    sgc_slot *sl = &ev->slot[f->idx];
+    if (sl->bloom == -1) {
+        char buf[48];
+        const char *s;
+        size_t n;
+        if (!sgc_single(ev, f)) {
+            sl->bloom = -2;
+        } else if (!sgc_text(&sl->v, buf, &s, &n)) {
+            sl->bloom = -3;
+        } else if (n > SGC_BLOOM_MAXLEN || ev->nbloom == SGC_BLOOMS || !sgc_slot_ascii(sl, s, n)) {
+            sl->bloom = -2;
+        } else {
+            unsigned char *b = ev->bloom[ev->nbloom];
+            const unsigned char *u = (const unsigned char *)s;
+            memset(b, 0, SGC_BLOOM_BYTES);
+            for (size_t i = 0; i + 3 <= n; i++) {
+                unsigned h = sgc_gram((unsigned char)sgc_lower(u[i]), (unsigned char)sgc_lower(u[i + 1]),
+                                      (unsigned char)sgc_lower(u[i + 2]));
+                b[h >> 3] |= (unsigned char)(1u << (h & 7));
+            }
+            sl->bloom = (signed char)ev->nbloom++;
+        }
+    }
+    if (sl->bloom == -3)
+        return 0;
+    if (sl->bloom < 0)
+        return -1;
+    *bits = ev->bloom[sl->bloom];
+    return 1;
+}
+
+/* Are all of a literal's 3-byte sequences in field f's value? (1: maybe) */
+static SGC_UNUSED int sgc_grams(sgc_ev *ev, const sgc_field *f, const unsigned short *gram,
+                                unsigned n)
+{
+    const unsigned char *bits;
+    signed char b = ev->state[f->idx] >= 2 ? ev->slot[f->idx].bloom : -1;
+    if (b >= 0) {
+        bits = ev->bloom[b];
+    } else {
+        int r = sgc_bloom(ev, f, &bits);
+        if (r <= 0)
+            return r < 0;
+    }
+    for (unsigned k = 0; k < n; k++)
+        if (!(bits[gram[k] >> 3] >> (gram[k] & 7) & 1))
+            return 0;
+    return 1;
+}
+
+/* Can field f's value hold non-ASCII bytes? (1: maybe) */
+static SGC_UNUSED int sgc_maybe_nonascii(sgc_ev *ev, const sgc_field *f)
+{
+    char buf[48];
+    const char *s;
+    size_t n;
+    if (!sgc_get_(ev, f))
+        return 0;
+    if (!sgc_single(ev, f))
+        return 1;
+    sgc_slot *sl = &ev->slot[f->idx];
+    if (!sgc_text(&sl->v, buf, &s, &n))
+        return 0;
+    return !sgc_slot_ascii(sl, s, n);
+}
+
+/* Can one of the rule's atoms occur in this event? */
+static SGC_CALLED int sgc_atoms_ok(sgc_ev *ev, const sgc_atoms *as)
+{
+    for (size_t i = 0; i < as->n; i++) {
+        const sgc_atom *a = &as->atom[i];
+        if (a->n ? sgc_grams(ev, a->f, a->gram, a->n) : sgc_maybe_nonascii(ev, a->f))
+            return 1;
+    }
+    return 0;
+}
+
+static SGC_UNUSED int sgc_v_str(const void *arg, const sigma_value *v, sgc_ev *ev,
+                                const sgc_field *f)
 {
     const sgc_lit *t = arg;
+    sgc_slot *sl = f ? &ev->slot[f->idx] : NULL;
     char buf[48];
     const char *s;
     size_t n;
     int a = 0, r;
     if (sl && sl->equal == t)
         return 1;
+    if (f && t->ngram && t->mode == SGC_CONTAINS && !sgc_grams(ev, f, t->gram, t->ngram))
+        return 0; /* one of its 3-byte sequences is not in the value */
     if (!sgc_text(v, buf, &s, &n))
         return 0;
-    if (!t->cased) {
-        if (sl && sl->ascii >= 0)
-            a = sl->ascii;
-        else {
-            a = sgc_ascii(s, n);
-            if (sl)
-                sl->ascii = (signed char)a;
-        }
-        if (sl && t->mode == SGC_EQ) { /* a field's value against many literals */
-            if (!sl->hashed) {
-                sl->hash = sgc_hash(s, n, 1, a);
-                sl->hashed = 1;
-            }
-            if (sl->hash != t->hash)
-                return 0;
-        }
+    if (!t->cased || !t->ascii) {
+        a = sl ? sgc_slot_ascii(sl, s, n) : sgc_ascii(s, n);
+        if (a && !t->ascii)
+            return 0; /* non-ASCII bytes cannot be in (folded) ASCII text */
+        if (t->cased)
+            a = 0;
+        else if (sl && t->mode == SGC_EQ && sgc_slot_hash(sl) && sl->hash != t->hash)
+            return 0; /* a field's value against many literals */
     }
     r = sgc_cmp(t->mode, s, n, !t->cased, a, t->s, t->n, t->fail);
     if (r && sl && t->mode == SGC_EQ)
@@ -764,9 +941,11 @@ static SGC_UNUSED int sgc_globm(const sgc_seg *p, size_t np, sgc_it si)
     return 1;
 }
 
-static SGC_UNUSED int sgc_v_glob(const void *arg, const sigma_value *v, sgc_slot *sl)
+static SGC_UNUSED int sgc_v_glob(const void *arg, const sigma_value *v, sgc_ev *ev,
+                                 const sgc_field *fl)
 {
-    (void)sl;
+    (void)ev;
+    (void)fl;
     const sgc_glob *g = arg;
     char buf[48];
     const char *s;
@@ -852,9 +1031,11 @@ static SGC_UNUSED int sgc_cmp_d(int op, double a, double b)
     }
 }
 
-static SGC_UNUSED int sgc_v_num(const void *arg, const sigma_value *v, sgc_slot *sl)
+static SGC_UNUSED int sgc_v_num(const void *arg, const sigma_value *v, sgc_ev *ev,
+                                const sgc_field *fl)
 {
-    (void)sl;
+    (void)ev;
+    (void)fl;
     const sgc_num *t = arg;
     int is_int = 0;
     long long i = 0;
@@ -886,6 +1067,63 @@ static SGC_UNUSED int sgc_v_num(const void *arg, const sigma_value *v, sgc_slot 
         }
     }
     return sgc_cmp_d(t->op, f, t->f);
+}
+
+/* Is the field's value one of the guard's keys? 1 also when it has
+ * several values (the rule decides then). */
+static SGC_UNUSED int sgc_guard_check(sgc_ev *ev, const sgc_guard *g);
+
+static SGC_CALLED int sgc_guard_ok(sgc_ev *ev, const sgc_guard *g)
+{
+    size_t h = ((size_t)g >> 4) & 7;
+    if (ev->memo[h] != g) {
+        ev->memo_ok[h] = (unsigned char)sgc_guard_check(ev, g);
+        ev->memo[h] = g;
+    }
+    return ev->memo_ok[h];
+}
+
+static SGC_UNUSED int sgc_guard_check(sgc_ev *ev, const sgc_guard *g)
+{
+    const sgc_field *f = g->f;
+    if (!sgc_get_(ev, f))
+        return 0; /* equality tests on an absent field are false */
+    if (!sgc_single(ev, f))
+        return 1;
+    sgc_slot *sl = &ev->slot[f->idx];
+    if (g->num) {
+        if (sl->num < 0) { /* as sgc_v_num reads it */
+            const sigma_value *v = &sl->v;
+            int is_int = 0;
+            long long i = 0;
+            double d = 0;
+            sl->num = 1;
+            if (v->type == SIGMA_V_INT)
+                is_int = 1, i = v->i, d = (double)i;
+            else if (v->type == SIGMA_V_FLOAT)
+                d = v->f;
+            else if (v->type != SIGMA_V_STRING ||
+                     !sgc_parse_num(v->str ? v->str : "", v->str ? v->len : 0, &is_int, &i, &d))
+                sl->num = 0;
+            sl->num_int = (unsigned char)is_int;
+            sl->num_i = i;
+            sl->num_f = d;
+        }
+        if (!sl->num)
+            return 0;
+        for (size_t k = 0; k < g->n; k++) {
+            long long key = (long long)g->keys[k];
+            if (sl->num_int ? sl->num_i == key : sl->num_f == (double)key)
+                return 1;
+        }
+        return 0;
+    }
+    if (!sgc_slot_hash(sl))
+        return 0;
+    for (size_t k = 0; k < g->n; k++)
+        if (g->keys[k] == sl->hash)
+            return 1;
+    return 0;
 }
 
 /* ---- time parts ------------------------------------------------------------------------ */
@@ -1011,9 +1249,11 @@ static SGC_UNUSED int sgc_iso_week(const sgc_tm *t)
     return (int)((thursday - sgc_days(th.year, 1, 1)) / 7 + 1);
 }
 
-static SGC_UNUSED int sgc_v_time(const void *arg, const sigma_value *v, sgc_slot *sl)
+static SGC_UNUSED int sgc_v_time(const void *arg, const sigma_value *v, sgc_ev *ev,
+                                 const sgc_field *fl)
 {
-    (void)sl;
+    (void)ev;
+    (void)fl;
     const sgc_timet *t = arg;
     sgc_tm tm;
     int x;
@@ -1157,9 +1397,11 @@ static SGC_UNUSED int sgc_parse_ip(const char *s, size_t n, int *family, unsigne
     return *family == 6 ? sgc_ip6(s, n, a) : sgc_ip4(s, n, a);
 }
 
-static SGC_UNUSED int sgc_v_cidr(const void *arg, const sigma_value *v, sgc_slot *sl)
+static SGC_UNUSED int sgc_v_cidr(const void *arg, const sigma_value *v, sgc_ev *ev,
+                                 const sgc_field *fl)
 {
-    (void)sl;
+    (void)ev;
+    (void)fl;
     static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
     const sgc_cidr *t = arg;
     char buf[48];
@@ -1450,9 +1692,11 @@ static SGC_UNUSED int sgc_re_search(const sgc_re *re, const char *str, size_t n)
     }
 }
 
-static SGC_UNUSED int sgc_v_re(const void *arg, const sigma_value *v, sgc_slot *sl)
+static SGC_UNUSED int sgc_v_re(const void *arg, const sigma_value *v, sgc_ev *ev,
+                               const sgc_field *fl)
 {
-    (void)sl;
+    (void)ev;
+    (void)fl;
     char buf[48];
     const char *s;
     size_t n;
@@ -1471,13 +1715,17 @@ static const sgc_node sgc_node_0;
 static const sgc_field sgc_f0 = {"Image", 5, 0};
 #undef SGC_NFIELDS
 #define SGC_NFIELDS 1
-static const sgc_lit sgc_d0 = {"\\whoami.exe", 11, NULL, 0x0000000000000000ull, SGC_ENDS, 0};
+static const sgc_lit sgc_d0 = {"\\whoami.exe", 11, NULL, 0x0000000000000000ull, SGC_ENDS, 0, 0, {0, 0, 0}, 1};
+static const sgc_atom sgc_d1_atoms[] = {
+    {&sgc_f0, {171, 987, 894}, 3},
+};
+static const sgc_atoms sgc_d1 = {1, sgc_d1_atoms};
 static int sgc_rule_0(sgc_ev *ev)
 {
     return sgc_any(ev, &sgc_f0, sgc_v_str, &sgc_d0);
 }
 static const sgc_node sgc_node_1;
-static const sgc_node sgc_node_0 = {sgc_rule_0, &sgc_node_1, {0, "6b1e2a90-0c1d-4e5f-8a9b-0c1d2e3f4a08", "The whole generated file", "low", "full.yml"}};
+static const sgc_node sgc_node_0 = {sgc_rule_0, &sgc_node_1, {NULL, NULL}, &sgc_d1, {0, "6b1e2a90-0c1d-4e5f-8a9b-0c1d2e3f4a08", "The whole generated file", "low", "full.yml"}};
 /* ---- entry points ---------------------------------------------------------------- */
 
 int SIGMA_GENERATED_NAME(match)(const sigma_accessor *acc, void *event, sigma_match_fn fn,
@@ -1506,6 +1754,7 @@ int SIGMA_GENERATED_NAME(match)(const sigma_accessor *acc, void *event, sigma_ma
 {
     unsigned char state[SGC_NFIELDS + 1];
     sgc_slot slot[SGC_NFIELDS + 1];
+    unsigned char bloom[SGC_BLOOMS][SGC_BLOOM_BYTES];
     sgc_ev ev;
     int n = 0;
     if (!acc || !acc->get)
@@ -1515,11 +1764,20 @@ int SIGMA_GENERATED_NAME(match)(const sigma_accessor *acc, void *event, sigma_ma
     ev.event = event;
     ev.state = state;
     ev.slot = slot;
-    for (const sgc_node *r = &sgc_node_0; r->eval; r = r->next)
+    ev.bloom = bloom;
+    ev.nbloom = 0;
+    memset(ev.memo, 0, sizeof ev.memo);
+    for (const sgc_node *r = &sgc_node_0; r->eval; r = r->next) {
+        if ((r->guard[0] && !sgc_guard_ok(&ev, r->guard[0])) ||
+            (r->guard[1] && !sgc_guard_ok(&ev, r->guard[1])))
+            continue; /* cannot match: not its log source */
+        if (r->atoms && !sgc_atoms_ok(&ev, r->atoms))
+            continue; /* cannot match: none of the literals it needs is there */
         if (r->eval(&ev)) {
             n++;
             if (fn && fn(user, &r->info))
                 break;
         }
+    }
     return n;
 }

@@ -14,13 +14,13 @@ static const sgc_field sgc_f11 = {"TargetUser", 10, 11};
 static const sgc_field sgc_f12 = {"UtcTime", 7, 12};
 #undef SGC_NFIELDS
 #define SGC_NFIELDS 13
-static const sgc_lit sgc_d0 = {"\\cmd.exe", 8, NULL, 0x0000000000000000ull, SGC_ENDS, 0};
+static const sgc_lit sgc_d0 = {"\\cmd.exe", 8, NULL, 0x0000000000000000ull, SGC_ENDS, 0, 0, {0, 0, 0}, 1};
 static const unsigned short sgc_d1_kmp[] = {
     0, 0, 0, 1, 2, 0,
 };
-static const sgc_lit sgc_d1 = {"abcabd", 6, sgc_d1_kmp, 0x0000000000000000ull, SGC_CONTAINS, 0};
-static const sgc_lit sgc_d2 = {"c:\\windows\\", 11, NULL, 0x0000000000000000ull, SGC_STARTS, 0};
-static const sgc_lit sgc_d3 = {"system", 6, NULL, 0x6b36c70b5dbddb0aull, SGC_EQ, 0};
+static const sgc_lit sgc_d1 = {"abcabd", 6, sgc_d1_kmp, 0x0000000000000000ull, SGC_CONTAINS, 0, 3, {504, 266, 1477}, 1};
+static const sgc_lit sgc_d2 = {"c:\\windows\\", 11, NULL, 0x0000000000000000ull, SGC_STARTS, 0, 0, {0, 0, 0}, 1};
+static const sgc_lit sgc_d3 = {"system", 6, NULL, 0x6b36c70b5dbddb0aull, SGC_EQ, 0, 0, {0, 0, 0}, 1};
 static const sgc_seg sgc_d4_segs[] = {
     {SGC_SEG_STAR, NULL, 0},
     {SGC_SEG_LIT, "\303\244rger", 6},
@@ -61,4 +61,4 @@ static int sgc_rule_0(sgc_ev *ev)
         || sgc_any(ev, &sgc_f12, sgc_v_time, &sgc_d11);
 }
 static const sgc_node sgc_node_1;
-static const sgc_node sgc_node_0 = {sgc_rule_0, &sgc_node_1, {0, "6b1e2a90-0c1d-4e5f-8a9b-0c1d2e3f4a01", "Every kind of test", "medium", "modifiers.yml"}};
+static const sgc_node sgc_node_0 = {sgc_rule_0, &sgc_node_1, {NULL, NULL}, NULL, {0, "6b1e2a90-0c1d-4e5f-8a9b-0c1d2e3f4a01", "Every kind of test", "medium", "modifiers.yml"}};

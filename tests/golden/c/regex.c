@@ -61,4 +61,4 @@ static int sgc_rule_0(sgc_ev *ev)
         || sgc_any(ev, &sgc_f1, sgc_v_re, &sgc_d2);
 }
 static const sgc_node sgc_node_1;
-static const sgc_node sgc_node_0 = {sgc_rule_0, &sgc_node_1, {0, "6b1e2a90-0c1d-4e5f-8a9b-0c1d2e3f4a02", "Regular expressions become NFA tables", "low", "regex.yml"}};
+static const sgc_node sgc_node_0 = {sgc_rule_0, &sgc_node_1, {NULL, NULL}, NULL, {0, "6b1e2a90-0c1d-4e5f-8a9b-0c1d2e3f4a02", "Regular expressions become NFA tables", "low", "regex.yml"}};
