@@ -18,7 +18,6 @@ typedef struct pp {
     sg_diags *d;
     const char *path;
     bool bad, oom;
-    bool uses_re; /* matching needs scratch memory at apply time */
 } pp;
 
 /* A map whose keys are ticked off as they are read, so the leftovers can
@@ -181,7 +180,6 @@ static pl_re *yregex(pp *P, const sg_ynode *y, const char *what)
     char err[256];
     size_t off = 0;
     pl_re *re = pl_re_compile(P->a, s, y->scalar.len, false, err, sizeof err, &off);
-    P->uses_re = true;
     if (!re) {
         sg_pos p = y->pos;
         p.col += (unsigned)off + (y->scalar.quoted ? 1 : 0);
@@ -728,7 +726,7 @@ static const char *default_name(sg_arena *a, const char *path)
 sg_pipeline *sg_pipeline_load(sg_arena *a, const char *path, const char *text, size_t len,
                               sg_diags *d)
 {
-    pp P = {a, d, path, false, false, false};
+    pp P = {a, d, path, false, false};
     sg_ynode *root = pl_yaml_load(a, path, text, len, d, &P.oom);
     if (!root) {
         if (P.oom)
@@ -775,11 +773,14 @@ sg_pipeline *sg_pipeline_load(sg_arena *a, const char *path, const char *text, s
         SG_WARN(d, PL_CHECK, v->pos,
                 "'postprocessing' acts on a backend's query text and is backend-specific: ignored");
     leftovers(&P, &m, "a pipeline");
-    p->uses_re = P.uses_re;
     if (P.oom)
         d->oom = true;
     if (!p->name)
         return NULL;
+    if (!P.bad && !P.oom && !pl_index(a, p)) {
+        d->oom = true;
+        return NULL;
+    }
     return P.bad || P.oom ? NULL : p;
 }
 

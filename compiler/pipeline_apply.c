@@ -48,14 +48,19 @@ static void push_track(pl_ctx *c, pl_track **v, size_t *n, size_t *cap, const vo
     (*v)[(*n)++] = (pl_track){key, id};
 }
 
+/* The tracks (which items changed which tests and `fields:` names) are
+ * read only by detection-item and field-name processing_item_applied
+ * conditions: without one in the pipelines, they are not kept. */
 void pl_track_test(pl_ctx *c, const ir_test *t, const char *id)
 {
-    if (id)
+    if (id && c->track)
         push_track(c, &c->tests, &c->ntests, &c->captests, t, id);
 }
 
 void pl_track_copy(pl_ctx *c, const ir_test *from, const ir_test *to)
 {
+    if (!c->track)
+        return;
     size_t n = c->ntests;
     for (size_t i = 0; i < n; i++)
         if (c->tests[i].key == from)
@@ -64,7 +69,7 @@ void pl_track_copy(pl_ctx *c, const ir_test *from, const ir_test *to)
 
 void pl_track_tree(pl_ctx *c, const ir_node *n, const char *id)
 {
-    if (!n)
+    if (!n || !c->track)
         return;
     if (n->kind == IR_TEST)
         pl_track_test(c, n->test, id);
@@ -82,7 +87,7 @@ bool pl_test_tracked(const pl_ctx *c, const ir_test *t, const char *id)
 
 void pl_track_name(pl_ctx *c, const char *name, const char *id)
 {
-    if (!id || !name)
+    if (!id || !name || !c->track)
         return;
     for (size_t i = 0; i < c->nnames; i++)
         if (!strcmp(c->names[i].key, name) && !strcmp(c->names[i].id, id))
@@ -98,9 +103,10 @@ bool pl_name_tracked(const pl_ctx *c, const char *name, const char *id)
     return false;
 }
 
+/* read only by strict_field_mapping_failure */
 void pl_mapped_add(pl_ctx *c, const char *name)
 {
-    if (!name || pl_mapped_has(c, name))
+    if (!name || !c->strict || pl_mapped_has(c, name))
         return;
     push_str(c, &c->mapped, &c->nmapped, &c->capmapped, name);
 }
@@ -115,24 +121,83 @@ bool pl_mapped_has(const pl_ctx *c, const char *name)
 
 #define MAX_NOTES 12
 
+void pl_note_str(pl_ctx *c, const char *buf, bool keep)
+{
+    if (c->nwhat > MAX_NOTES)
+        return;
+    for (size_t i = 0; i < c->nwhat; i++)
+        if (!strcmp(c->what[i], buf))
+            return;
+    const char *s = c->nwhat == MAX_NOTES ? "..." : keep ? buf : sg_arena_strdup(c->a, buf);
+    if (!s) {
+        c->oom = true;
+        return;
+    }
+    push_str(c, &c->what, &c->nwhat, &c->capwhat, s);
+}
+
 void pl_note(pl_ctx *c, const char *fmt, ...)
 {
     if (c->nwhat > MAX_NOTES)
         return;
     va_list ap;
     va_start(ap, fmt);
-    char buf[512];
+    char buf[PL_NOTE_MAX];
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    for (size_t i = 0; i < c->nwhat; i++)
-        if (!strcmp(c->what[i], buf))
-            return;
-    const char *s = c->nwhat == MAX_NOTES ? "..." : sg_arena_strdup(c->a, buf);
+    pl_note_str(c, buf, false);
+}
+
+/* As note_mapping always wrote it: the list of new names cut at 399 bytes,
+ * the whole note at PL_NOTE_MAX - 1. */
+void pl_note_mapping(pl_ctx *c, const char *from, const char *const *to, size_t n)
+{
+    if (c->nwhat > MAX_NOTES)
+        return;
+    pl_nb b;
+    pl_nb_init(&b);
+    pl_nb_puts(&b, from ? from : "keywords");
+    if (n == 0) {
+        pl_nb_puts(&b, " dropped");
+    } else {
+        pl_nb_puts(&b, n == 1 ? " -> " : " -> [");
+        size_t list = 0, cap = 399; /* bytes of the list written so far */
+        for (size_t i = 0; i < n && list < cap; i++) {
+            size_t before = b.len;
+            if (i) {
+                size_t k = cap - list < 2 ? cap - list : 2;
+                pl_nb_put(&b, ", ", k);
+            }
+            size_t tl = strlen(to[i]), room = cap - list - (b.len - before);
+            pl_nb_put(&b, to[i], tl < room ? tl : room);
+            list += b.len - before;
+            if (b.len == PL_NOTE_MAX - 1)
+                break; /* the note is full: nothing more shows */
+        }
+        if (n > 1)
+            pl_nb_puts(&b, "]");
+    }
+    pl_note_str(c, b.buf, false);
+}
+
+pl_md *pl_md_get(pl_ctx *c)
+{
+    if (!c->md && !(c->md = pl_md_create()))
+        c->oom = true;
+    return c->md;
+}
+
+const char *pl_concat(pl_ctx *c, const char *x, const char *y)
+{
+    size_t nx = strlen(x), ny = strlen(y);
+    char *s = sg_arena_alloc(c->a, nx + ny + 1);
     if (!s) {
         c->oom = true;
-        return;
+        return NULL;
     }
-    push_str(c, &c->what, &c->nwhat, &c->capwhat, s);
+    memcpy(s, x, nx);
+    memcpy(s + nx, y, ny + 1);
+    return s;
 }
 
 sg_pos pl_rule_pos(const pl_ctx *c)
@@ -256,12 +321,17 @@ static void detection_group(pl_ctx *c, const pl_group *g)
         return;
     size_t n = pl_group_n(g);
     switch (it->type) {
-    case PX_DROP_DETECTION_ITEM:
+    case PX_DROP_DETECTION_ITEM: {
         for (size_t i = 0; i < n; i++)
             *pl_group_slot(g, i) = NULL;
-        pl_note(c, "dropped %s", field_label(g->field));
+        pl_nb b;
+        pl_nb_init(&b);
+        pl_nb_puts(&b, "dropped ");
+        pl_nb_puts(&b, field_label(g->field));
+        pl_note_str(c, b.buf, false);
         c->changed = true;
         return;
+    }
     case PX_HASHES_FIELDS: {
         size_t kept = 0;
         sg_pos at = (*pl_group_slot(g, 0))->test->pos;
@@ -341,6 +411,10 @@ static void add_condition(pl_ctx *c, const pl_item *it)
         return;
     }
     c->r->expr = e;
+    if (it->note) { /* not a template: the same text every time */
+        pl_note_str(c, it->note, true);
+        return;
+    }
     sg_strbuf sb;
     sg_sb_init(&sb);
     ir_dump(cond, &sb);
@@ -368,7 +442,7 @@ static void edit_fields(pl_ctx *c, const pl_item *it)
     ir_rule *r = c->r;
     if (it->type == PX_SET_FIELD) {
         set_fields(c, it->list, it->nlist);
-        pl_note(c, "fields set (%zu)", it->nlist);
+        pl_note_str(c, it->note, true);
         return;
     }
     size_t cap = r->nfields + it->nlist;
@@ -394,13 +468,6 @@ static void edit_fields(pl_ctx *c, const pl_item *it)
     }
     r->fields = v;
     r->nfields = n;
-}
-
-static const char *value_text(const sg_value *v)
-{
-    if (v->type == SG_V_BOOL)
-        return v->b ? "true" : "false";
-    return v->str;
 }
 
 /* Collect the unmapped fields; the error goes to the first one written in
@@ -469,9 +536,8 @@ static void rule_level(pl_ctx *c, const pl_item *it)
         r->category = it->category;
         r->product = it->product;
         r->service = it->service;
-        pl_note(c, "logsource -> category=%s product=%s service=%s",
-                it->category ? it->category : "-", it->product ? it->product : "-",
-                it->service ? it->service : "-");
+        c->cur_ok = false;
+        pl_note_str(c, it->note, true);
         break;
     case PX_ADD_FIELD:
     case PX_REMOVE_FIELD:
@@ -479,14 +545,15 @@ static void rule_level(pl_ctx *c, const pl_item *it)
         edit_fields(c, it);
         break;
     case PX_SET_STATE:
-        if (!ir_state_set(c->a, r, it->str, value_text(it->val)))
+        if (!ir_state_set(c->a, r, it->str, pl_value_text(it->val)))
             c->oom = true;
-        pl_note(c, "state %s = %s", it->str, value_text(it->val));
+        c->cur_ok = false;
+        pl_note_str(c, it->note, true);
         break;
     case PX_SET_CUSTOM_ATTRIBUTE:
-        if (!ir_custom_set(c->a, r, it->str, value_text(it->val)))
+        if (!ir_custom_set(c->a, r, it->str, pl_value_text(it->val)))
             c->oom = true;
-        pl_note(c, "custom attribute %s = %s", it->str, value_text(it->val));
+        pl_note_str(c, it->note, true);
         break;
     case PX_RULE_FAILURE:
         pl_fail(c, pl_rule_pos(c), "%s", it->str);
@@ -497,7 +564,8 @@ static void rule_level(pl_ctx *c, const pl_item *it)
     case PX_NEST: {
         const pl_item *outer = c->it;
         for (size_t i = 0; i < it->nkids && !c->stop && !c->oom; i++)
-            apply_item(c, &it->kids[i]);
+            if (pl_pre_pass(c, &it->kids[i]))
+                apply_item(c, &it->kids[i]);
         c->it = outer;
         break;
     }
@@ -533,12 +601,20 @@ static bool is_field_mapping(pl_xtype t)
 
 static void record(pl_ctx *c, const pl_item *it)
 {
+    if (c->nwhat <= 1) { /* the usual case: no joining */
+        if (!ir_applied_add(c->a, c->r, c->pl->name, it->label,
+                            c->nwhat ? c->what[0] : pl_xtype_name(it->type)))
+            c->oom = true;
+        return;
+    }
     sg_strbuf sb;
     sg_sb_init(&sb);
-    for (size_t i = 0; i < c->nwhat; i++)
-        sg_sb_printf(&sb, "%s%s", i ? ", " : "", c->what[i]);
-    if (sb.failed || !ir_applied_add(c->a, c->r, c->pl->name, it->label,
-                                     c->nwhat ? sg_sb_str(&sb) : pl_xtype_name(it->type)))
+    for (size_t i = 0; i < c->nwhat; i++) {
+        if (i)
+            sg_sb_puts(&sb, ", ");
+        sg_sb_puts(&sb, c->what[i]);
+    }
+    if (sb.failed || !ir_applied_add(c->a, c->r, c->pl->name, it->label, sg_sb_str(&sb)))
         c->oom = true;
     sg_sb_free(&sb);
 }
@@ -548,7 +624,7 @@ static void apply_item(pl_ctx *c, const pl_item *it)
     if (c->stop || c->oom)
         return;
     c->it = it;
-    if (!pl_match_rule(c, it))
+    if (!pl_match_rule(c, it)) /* the caller checked pl_pre_pass */
         return;
     if (it->id && !push_str(c, &c->applied, &c->napplied, &c->capapplied, it->id))
         return;
@@ -593,15 +669,22 @@ bool sg_pipelines_apply(sg_arena *a, sg_pipeline *const *p, size_t n, ir_rule *r
     c.backend = backend;
     c.pls = p;
     c.npl = n;
-    bool re = false;
-    for (size_t i = 0; i < n; i++)
-        re |= p[i]->uses_re;
-    if (re && !(c.md = pl_md_create()))
+    size_t slots = 0;
+    for (size_t i = 0; i < n; i++) {
+        c.track |= p[i]->tracks;
+        c.strict |= p[i]->strict;
+        if (3 + p[i]->nkeys > slots)
+            slots = 3 + p[i]->nkeys;
+    }
+    if (!(c.cur = sg_arena_alloc(a, slots * sizeof *c.cur)))
         return false;
     for (size_t i = 0; i < n && !c.stop && !c.oom; i++) {
         c.pl = p[i];
+        c.cur_ok = false; /* ids are the pipeline's own */
+        /* the prefilter here, before the call: most items stop at it */
         for (size_t k = 0; k < p[i]->nitems && !c.stop && !c.oom; k++)
-            apply_item(&c, &p[i]->items[k]);
+            if (pl_pre_pass(&c, &p[i]->items[k]))
+                apply_item(&c, &p[i]->items[k]);
     }
     if (!c.oom) {
         pl_expr_fields(&c, r->expr);

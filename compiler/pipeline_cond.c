@@ -400,7 +400,8 @@ static bool value_cond(pl_ctx *c, const pl_cond *k, const ir_test *t)
         bool r = false;
         if (t->kind == IR_T_STR) {
             const char *s = pl_test_plain(c->a, t);
-            int m = s ? pl_re_match(c->md, k->re, s, strlen(s)) : -1;
+            pl_md *md = pl_md_get(c);
+            int m = s && md ? pl_re_match(md, k->re, s, strlen(s)) : -1;
             if (m < 0)
                 c->oom = true;
             r = m > 0;
@@ -476,6 +477,49 @@ static bool rule_cond(pl_ctx *c, const pl_cond *k, const void *arg)
     }
 }
 
+/* The rule's values of the prefilter slots, as ids of the current
+ * pipeline's strings (-1: absent, or a string no condition names). */
+static void pre_refresh(pl_ctx *c)
+{
+    const sg_pipeline *p = c->pl;
+    const ir_rule *r = c->r;
+    const char *ls[3] = {r->category, r->product, r->service};
+    for (size_t i = 0; i < 3; i++)
+        c->cur[i] = ls[i] ? pl_hmap_get(&p->strs, ls[i]) : -1;
+    for (size_t k = 0; k < p->nkeys; k++) {
+        const char *v = ir_state_get(r, p->keys[k]);
+        c->cur[3 + k] = v ? pl_hmap_get(&p->strs, v) : -1;
+    }
+    c->cur_ok = true;
+}
+
+bool pl_pre_check(pl_ctx *c, const pl_pre *pre)
+{
+    if (!pre->nreq && !pre->set && !pre->nalts)
+        return true;
+    if (!c->cur_ok)
+        pre_refresh(c);
+    const int *cur = c->cur;
+    for (size_t k = 0; k < pre->nreq; k++)
+        if (cur[pre->req[k].slot] != pre->req[k].id)
+            return false;
+    if (pre->set) {
+        int v = cur[pre->set_slot];
+        return v >= 0 && (size_t)v < pre->setbits && (pre->set[v / 64] >> (v % 64) & 1);
+    }
+    if (!pre->nalts)
+        return true;
+    for (size_t i = 0; i < pre->nalts; i++) {
+        const pl_alt *alt = &pre->alts[i];
+        size_t k = 0;
+        while (k < alt->n && cur[alt->v[k].slot] == alt->v[k].id)
+            k++;
+        if (k == alt->n)
+            return true;
+    }
+    return false;
+}
+
 bool pl_match_rule(pl_ctx *c, const pl_item *it)
 {
     return eval_set(c, &it->rule, rule_cond, NULL);
@@ -511,16 +555,15 @@ static bool name_included(pl_ctx *c, const pl_cond *k, const char *field)
 {
     if (!field)
         return false;
+    if (!k->fields_re)
+        return pl_hmap_get(&k->fset, field) >= 0; /* the names, hashed by pl_index */
     for (size_t i = 0; i < k->nfields; i++) {
-        if (k->fields_re) {
-            int m = pl_re_match(c->md, k->fields_re[i], field, strlen(field));
-            if (m < 0)
-                c->oom = true;
-            if (m > 0)
-                return true;
-        } else if (!strcmp(k->fields[i], field)) {
+        pl_md *md = pl_md_get(c);
+        int m = md ? pl_re_match(md, k->fields_re[i], field, strlen(field)) : -1;
+        if (m < 0)
+            c->oom = true;
+        if (m > 0)
             return true;
-        }
     }
     return false;
 }

@@ -8,7 +8,6 @@
  * `null` key moves keywords onto a field (still matched anywhere in it). */
 #include "pipeline_int.h"
 
-#include <stdio.h>
 #include <string.h>
 
 /* The new names of `field` under the current item, or false when the item
@@ -17,16 +16,15 @@ static bool map_name(pl_ctx *c, const char *field, const char ***to, size_t *n)
 {
     const pl_item *it = c->it;
     switch (it->type) {
-    case PX_FIELD_NAME_MAPPING:
-        for (size_t i = 0; i < it->nmap; i++) {
-            const char *from = it->map[i].from;
-            if ((!from && !field) || (from && field && !strcmp(from, field))) {
-                *to = it->map[i].to;
-                *n = it->map[i].nto;
-                return true;
-            }
-        }
-        return false;
+    case PX_FIELD_NAME_MAPPING: {
+        /* the first `from` equal to field (pl_index) */
+        long i = field ? pl_hmap_get(&it->from, field) : it->null_from;
+        if (i < 0)
+            return false;
+        *to = it->map[i].to;
+        *n = it->map[i].nto;
+        return true;
+    }
     case PX_FIELD_NAME_PREFIX_MAPPING:
         if (!field)
             return false;
@@ -38,8 +36,8 @@ static bool map_name(pl_ctx *c, const char *field, const char ***to, size_t *n)
             if (!v)
                 return c->oom = true, false;
             for (size_t k = 0; k < it->map[i].nto; k++)
-                if (!(v[k] = sg_arena_printf(c->a, "%s%s", it->map[i].to[k], field + pl)))
-                    return c->oom = true, false;
+                if (!(v[k] = pl_concat(c, it->map[i].to[k], field + pl)))
+                    return false;
             *to = v;
             *n = it->map[i].nto;
             return true;
@@ -52,10 +50,10 @@ static bool map_name(pl_ctx *c, const char *field, const char ***to, size_t *n)
         const char **v = sg_arena_alloc(c->a, sizeof *v);
         if (!v)
             return c->oom = true, false;
-        v[0] = it->type == PX_FIELD_NAME_PREFIX ? sg_arena_printf(c->a, "%s%s", it->str, field)
-                                                : sg_arena_printf(c->a, "%s%s", field, it->str);
+        v[0] = it->type == PX_FIELD_NAME_PREFIX ? pl_concat(c, it->str, field)
+                                                : pl_concat(c, field, it->str);
         if (!v[0])
-            return c->oom = true, false;
+            return false;
         *to = v;
         *n = 1;
         return true;
@@ -63,21 +61,6 @@ static bool map_name(pl_ctx *c, const char *field, const char ***to, size_t *n)
     default:
         return false;
     }
-}
-
-static void note_mapping(pl_ctx *c, const char *from, const char *const *to, size_t n)
-{
-    char buf[400];
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < n && len < sizeof buf - 1; i++)
-        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i ? ", " : "", to[i]);
-    if (n == 0)
-        pl_note(c, "%s dropped", from ? from : "keywords");
-    else if (n == 1)
-        pl_note(c, "%s -> %s", from ? from : "keywords", buf);
-    else
-        pl_note(c, "%s -> [%s]", from ? from : "keywords", buf);
 }
 
 /* Rename one test; returns false when the item left it alone. */
@@ -96,14 +79,14 @@ static bool map_test(pl_ctx *c, ir_node **slot)
         pl_mapped_add(c, t->field);
         for (size_t i = 0; i < n; i++)
             pl_mapped_add(c, v[i]);
-        note_mapping(c, t->field, v, n);
+        pl_note_mapping(c, t->field, v, n);
     }
     if (t->kind == IR_T_FIELDREF && t->ref && pl_match_field_name(c, c->it, t->ref, t) &&
         map_name(c, t->ref, &v, &n)) {
         rmap = true;
         rto = v;
         nr = n;
-        note_mapping(c, t->ref, v, n);
+        pl_note_mapping(c, t->ref, v, n);
     }
     if (c->oom || (!fmap && !rmap))
         return false;
@@ -168,7 +151,7 @@ void pl_field_list(pl_ctx *c)
             to = v;
             nto = nv;
             changed = true;
-            note_mapping(c, f, v, nv);
+            pl_note_mapping(c, f, v, nv);
             size_t known = c->nnames; /* ids the old name had carry over */
             for (size_t k = 0; k < known; k++)
                 if (!strcmp(c->names[k].key, f))

@@ -9,6 +9,8 @@
  *   pipeline_value.c   value transformations (strings, numbers, placeholders)
  *   pipeline_re.c      PCRE2 in the arena, Python-style re.sub templates
  *   pipeline_builtin.c the built-in pipelines on disk
+ *   pipeline_index.c   what loading works out once for every rule (hashes,
+ *                      prefilters, constant --explain notes)
  *
  * A "detection item" (pySigma's unit for conditions) is not kept by the IR;
  * it is recovered as a single TEST, or an AND/OR whose children are all
@@ -22,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #define PL_CHECK "pipeline"
 
@@ -73,6 +76,25 @@ typedef struct pl_sub_out {
 long pl_re_sub(pl_md *md, const pl_re *re, const pl_tmpl *t, const char *s, size_t n,
                const pl_sub_out *out);
 
+/* ---- lookups ------------------------------------------------------------------- */
+
+/* String -> int, open addressing in the arena; the first value put for a
+ * key stays. Built at load time, read-only afterwards. */
+typedef struct pl_hslot {
+    const char *key;
+    size_t hash;
+    int val;
+} pl_hslot;
+typedef struct pl_hmap {
+    pl_hslot *v;
+    size_t cap, n;
+} pl_hmap;
+
+/* The value stored for key (val when it was absent); -2 on OOM. */
+int pl_hmap_put(sg_arena *a, pl_hmap *m, const char *key, int val);
+/* The value of key, or -1. */
+int pl_hmap_get(const pl_hmap *m, const char *key);
+
 /* ---- conditions --------------------------------------------------------------- */
 
 typedef enum {
@@ -112,6 +134,7 @@ typedef struct pl_cond {
     const char **fields; /* include/exclude_fields */
     size_t nfields;
     pl_re **fields_re; /* mode: re */
+    pl_hmap fset;      /* mode: plain: the fields (pl_index) */
 } pl_cond;
 
 typedef enum { PE_ID, PE_AND, PE_OR, PE_NOT } pl_expr_kind;
@@ -130,6 +153,32 @@ typedef struct pl_condset {
     bool negate;  /* *_cond_not */
     pl_expr *expr; /* *_cond_expr */
 } pl_condset;
+
+/* A necessary condition of a rule condition set, checked before the set
+ * itself so that most items are skipped in O(1): the slots of the rule
+ * must hold every `req` atom and, with `set`, slot set_slot must hold one
+ * of the ids in `set` (a bitset); otherwise, with `alts`, one alternative
+ * must hold all its atoms. An atom is "slot has the value numbered id":
+ * slots 0-2 are the rule's category, product and service, slot 3+k the
+ * state key keys[k] of the pipeline; ids number the strings of the
+ * pipeline's conditions (pl_strs). All empty: no prefilter. */
+typedef struct pl_atom {
+    unsigned slot;
+    int id;
+} pl_atom;
+typedef struct pl_alt {
+    pl_atom *v;
+    size_t n;
+} pl_alt;
+typedef struct pl_pre {
+    pl_atom *req;
+    size_t nreq;
+    const unsigned long long *set;
+    size_t setbits;
+    unsigned set_slot;
+    pl_alt *alts;
+    size_t nalts;
+} pl_pre;
 
 /* Parse "cond1 and not (cond2 or cond3)" against the names of set. The
  * error column is relative to `pos` (the scalar's start). false on error. */
@@ -215,6 +264,13 @@ typedef struct pl_item {
     bool drop_algo_prefix; /* hashes_fields */
     struct pl_item *kids; /* nest */
     size_t nkids;
+
+    /* built at load time (pipeline_index.c) */
+    pl_pre pre;        /* prefilter of `rule` */
+    pl_hmap from;      /* field_name_mapping: `from` -> first index in map */
+    long null_from;    /* field_name_mapping: index of the `null:` key, or -1 */
+    const char *note;  /* --explain note of a rule-level item whose note is
+                        * always the same (set_state…), or NULL */
 } pl_item;
 
 struct sg_pipeline {
@@ -227,8 +283,19 @@ struct sg_pipeline {
     const sg_ynode *vars; /* a map, or NULL */
     pl_item *items;
     size_t nitems;
-    bool uses_re; /* some item or condition holds a regular expression */
+    /* built at load time (pipeline_index.c) */
+    pl_hmap strs;      /* strings of the prefilter atoms -> ids */
+    const char **keys; /* state keys of the prefilter atoms (slot 3+k) */
+    size_t nkeys;
+    bool tracks; /* a detection-item or field-name processing_item_applied
+                  * condition reads which items changed which tests */
+    bool strict; /* a strict_field_mapping_failure needs the mapped names */
 };
+
+/* Build the indexes above for a parsed pipeline. false on OOM. */
+bool pl_index(sg_arena *a, sg_pipeline *p);
+/* A set_state / set_custom_attribute value as text. */
+const char *pl_value_text(const sg_value *v);
 
 /* Build the IR of an add_condition `conditions:` map. With `r`, template
  * variables ($category, $product, $service) are substituted from it. */
@@ -257,7 +324,7 @@ typedef struct pl_ctx {
     size_t npl;
     const sg_pipeline *pl; /* of the current item */
     const pl_item *it;     /* current item */
-    pl_md *md;             /* only when some pipeline uses a regex */
+    pl_md *md;             /* made when a regex first runs (pl_md_get) */
 
     const char **applied; /* ids of items applied to the rule */
     size_t napplied, capapplied;
@@ -270,6 +337,12 @@ typedef struct pl_ctx {
 
     const char **what; /* --explain notes of the current item (distinct) */
     size_t nwhat, capwhat;
+
+    bool track;   /* some pipeline reads the test/name tracks (pl_track_*) */
+    bool strict;  /* some pipeline reads `mapped` */
+    int *cur;     /* prefilter slot values of the rule in the current pipeline */
+    bool cur_ok;  /* cur is up to date (cleared by a new pipeline, set_state,
+                   * change_logsource) */
     bool changed;
     bool oom;
     bool stop; /* the rule failed: no further items */
@@ -292,6 +365,23 @@ static inline ir_node **pl_group_slot(const pl_group *g, size_t i)
 }
 
 /* pipeline_cond.c */
+/* false when the item's prefilter rules it out (then pl_match_rule is
+ * false). Inline, as it runs for every item of every rule; pl_pre_check
+ * refreshes the slots and tries the alternatives. */
+bool pl_pre_check(pl_ctx *c, const pl_pre *pre);
+static inline bool pl_pre_pass(pl_ctx *c, const pl_item *it)
+{
+    const pl_pre *pre = &it->pre;
+    if (!c->cur_ok || pre->nalts)
+        return pl_pre_check(c, pre);
+    for (size_t k = 0; k < pre->nreq; k++)
+        if (c->cur[pre->req[k].slot] != pre->req[k].id)
+            return false;
+    if (!pre->set)
+        return true;
+    int v = c->cur[pre->set_slot];
+    return v >= 0 && (size_t)v < pre->setbits && (pre->set[v / 64] >> (v % 64) & 1);
+}
 bool pl_match_rule(pl_ctx *c, const pl_item *it);
 bool pl_match_group(pl_ctx *c, const pl_item *it, const pl_group *g);
 /* Field-name conditions on one name; `t` (may be NULL) is the test whose
@@ -299,8 +389,38 @@ bool pl_match_group(pl_ctx *c, const pl_item *it, const pl_group *g);
 bool pl_match_field_name(pl_ctx *c, const pl_item *it, const char *field, const ir_test *t);
 bool pl_has_field_conds(const pl_item *it);
 
+/* A note being written: what vsnprintf into char[PL_NOTE_MAX] would keep
+ * (longer text is cut), without printf's cost on the hot paths. */
+#define PL_NOTE_MAX 512
+typedef struct pl_nb {
+    char buf[PL_NOTE_MAX];
+    size_t len;
+} pl_nb;
+static inline void pl_nb_init(pl_nb *b)
+{
+    b->len = 0;
+    b->buf[0] = '\0';
+}
+static inline void pl_nb_put(pl_nb *b, const char *s, size_t n)
+{
+    size_t room = PL_NOTE_MAX - 1 - b->len;
+    if (n > room)
+        n = room;
+    memcpy(b->buf + b->len, s, n);
+    b->len += n;
+    b->buf[b->len] = '\0';
+}
+static inline void pl_nb_puts(pl_nb *b, const char *s)
+{
+    pl_nb_put(b, s, strlen(s));
+}
+
 /* pipeline_apply.c: bookkeeping shared by the transformations */
 void pl_note(pl_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* pl_note of a finished text; `keep`: s outlives the rule (no copy). */
+void pl_note_str(pl_ctx *c, const char *s, bool keep);
+/* The note "FROM -> TO", "FROM -> [TO, …]" or "FROM dropped" of a mapping. */
+void pl_note_mapping(pl_ctx *c, const char *from, const char *const *to, size_t n);
 void pl_track_test(pl_ctx *c, const ir_test *t, const char *id);
 void pl_track_copy(pl_ctx *c, const ir_test *from, const ir_test *to);
 void pl_track_tree(pl_ctx *c, const ir_node *n, const char *id);
@@ -309,6 +429,12 @@ void pl_track_name(pl_ctx *c, const char *name, const char *id);
 bool pl_name_tracked(const pl_ctx *c, const char *name, const char *id);
 void pl_mapped_add(pl_ctx *c, const char *name);
 bool pl_mapped_has(const pl_ctx *c, const char *name);
+/* The regex scratch of the application, made on first use (NULL and
+ * c->oom on failure). */
+pl_md *pl_md_get(pl_ctx *c);
+/* x followed by y in the arena (c->oom and NULL on failure); no printf,
+ * as it runs for every renamed test. */
+const char *pl_concat(pl_ctx *c, const char *x, const char *y);
 /* A per-rule error from the current item: marks the rule failed. */
 void pl_fail(pl_ctx *c, sg_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 sg_pos pl_rule_pos(const pl_ctx *c);

@@ -15,6 +15,16 @@
 
 #define MAX_ALTERNATIVES 4096u
 
+/* The note "FIELD: what happened" (no printf: it runs for every test). */
+static void note_field(pl_ctx *c, const ir_test *t, const char *what)
+{
+    pl_nb b;
+    pl_nb_init(&b);
+    pl_nb_puts(&b, t->field ? t->field : "keywords");
+    pl_nb_puts(&b, what);
+    pl_note_str(c, b.buf, false);
+}
+
 /* ---- segments <-> text ----------------------------------------------------------- */
 
 /* The segments with the mode's leading/trailing wildcards made explicit. */
@@ -292,7 +302,8 @@ static ir_node *replace_string(pl_ctx *c, ir_test *t)
         }
         out.src = &in;
         pl_sub_out o = {k_copy, k_text, &out};
-        total = pl_re_sub(c->md, it->re, it->repl, in.b, in.n - 1, &o);
+        pl_md *md = pl_md_get(c);
+        total = md ? pl_re_sub(md, it->re, it->repl, in.b, in.n - 1, &o) : -1;
     } else {
         /* only the literal parts are rewritten; wildcards stay as they are */
         out.interpret = it->interpret_special;
@@ -311,7 +322,8 @@ static ir_node *replace_string(pl_ctx *c, ir_test *t)
             }
             out.src = &in;
             pl_sub_out o = {k_copy, k_text, &out};
-            long r = pl_re_sub(c->md, it->re, it->repl, in.b, in.n - 1, &o);
+            pl_md *md = pl_md_get(c);
+            long r = md ? pl_re_sub(md, it->re, it->repl, in.b, in.n - 1, &o) : -1;
             total = r < 0 ? -1 : total + r;
         }
     }
@@ -330,7 +342,7 @@ static ir_node *replace_string(pl_ctx *c, ir_test *t)
     }
     x->vtype = SG_V_STRING;
     set_segs(x, ns, nn);
-    pl_note(c, "%s: value rewritten", t->field ? t->field : "keywords");
+    note_field(c, t, ": value rewritten");
     ir_node *node = ir_test_node(c->a, x);
     if (!node)
         c->oom = true;
@@ -443,13 +455,13 @@ static ir_node *convert_type(pl_ctx *c, ir_test *t)
             ir_node *n = text_test(c, t, t->num.text, strlen(t->num.text));
             if (n) {
                 n->test->cased = false;
-                pl_note(c, "%s: number -> string", t->field ? t->field : "keywords");
+                note_field(c, t, ": number -> string");
             }
             return n;
         }
         if (t->kind == IR_T_STR && t->vtype != SG_V_STRING) {
             t->vtype = SG_V_STRING; /* `true`, `5` written as strings */
-            pl_note(c, "%s: -> string", t->field ? t->field : "keywords");
+            note_field(c, t, ": -> string");
             ir_node *n = ir_test_node(c->a, t);
             if (!n)
                 c->oom = true;
@@ -472,7 +484,7 @@ static ir_node *convert_type(pl_ctx *c, ir_test *t)
         return NULL;
     }
     if (n)
-        pl_note(c, "%s: string -> number", t->field ? t->field : "keywords");
+        note_field(c, t, ": string -> number");
     return n;
 }
 
@@ -541,7 +553,7 @@ static ir_node *change_case(pl_ctx *c, ir_test *t)
     }
     if (!changed)
         return NULL;
-    pl_note(c, "%s: case changed", t->field ? t->field : "keywords");
+    note_field(c, t, ": case changed");
     ir_node *n = ir_test_node(c->a, x);
     if (!n)
         c->oom = true;
@@ -598,7 +610,7 @@ static ir_node *to_regex(pl_ctx *c, ir_test *t)
     x->segs = NULL;
     x->nsegs = 0;
     x->cased = false;
-    pl_note(c, "%s: value -> regex", t->field ? t->field : "keywords");
+    note_field(c, t, ": value -> regex");
     ir_node *n = ir_test_node(c->a, x);
     if (!n)
         c->oom = true;
@@ -752,7 +764,7 @@ static ir_node *wildcard_placeholders(pl_ctx *c, ir_test *t)
         return NULL;
     }
     set_segs(x, segs, n);
-    pl_note(c, "%s: placeholders -> *", t->field ? t->field : "keywords");
+    note_field(c, t, ": placeholders -> *");
     return node;
 }
 
@@ -881,7 +893,7 @@ ir_node *pl_hash_test(pl_ctx *c, ir_test *t, bool *invalid)
     ir_test *x = ir_test_clone(c->a, t);
     ir_seg *seg = sg_arena_alloc(c->a, sizeof *seg);
     char *v = sg_arena_strndup(c->a, value, vlen);
-    const char *field = sg_arena_printf(c->a, "%s%s", it->str, it->drop_algo_prefix ? "" : algo);
+    const char *field = pl_concat(c, it->str, it->drop_algo_prefix ? "" : algo);
     ir_node *n = x && seg && v && field ? ir_test_node(c->a, x) : NULL;
     if (!n) {
         c->oom = true;
@@ -893,7 +905,14 @@ ir_node *pl_hash_test(pl_ctx *c, ir_test *t, bool *invalid)
     x->nsegs = 1;
     x->mode = IR_STR_EXACT;
     x->cased = false;
-    pl_note(c, "%s: %s value -> %s", t->field ? t->field : "keywords", algo, field);
+    pl_nb b;
+    pl_nb_init(&b);
+    pl_nb_puts(&b, t->field ? t->field : "keywords");
+    pl_nb_puts(&b, ": ");
+    pl_nb_puts(&b, algo);
+    pl_nb_puts(&b, " value -> ");
+    pl_nb_puts(&b, field);
+    pl_note_str(c, b.buf, false);
     return n;
 }
 

@@ -565,6 +565,166 @@ static void test_rule_condition_combinators(void)
     CU_ASSERT_FALSE(rule_cond_applies(WIN, b, buf));
 }
 
+/* The prefilter (pipeline_index.c) must agree with the conditions it
+ * stands in front of: state and log source as earlier items left them,
+ * values that compare as numbers or booleans, alternatives, expressions,
+ * nests, and each pipeline's own string numbering. `items` run before the
+ * guarded add_condition; `second`, when given, is a later pipeline holding
+ * the guarded item instead. */
+static bool guarded_applies(const char *logsource, const char *items, const char *conds,
+                            bool second)
+{
+    char a[4096], b[4096];
+    const char *guarded = "  - id: x\n    type: add_condition\n    conditions: {hit: 1}\n";
+    /* never applies, but makes the prefilter read the rule first */
+    const char *probe = "  - type: add_condition\n    conditions: {probe: 1}\n"
+                        "    rule_conditions:\n"
+                        "      - {type: processing_state, key: t, val: never}\n"
+                        "      - {type: logsource, category: never}\n";
+    snprintf(a, sizeof a, "priority: 1\ntransformations:\n%s%s%s%s", probe, items,
+             second ? "" : guarded, second ? "" : conds);
+    snprintf(b, sizeof b, "priority: 2\ntransformations:\n%s%s%s", probe, guarded, conds);
+    fx f;
+    fx_init(&f);
+    bool hit = false;
+    if (add_pipeline(&f, a) && (!second || add_pipeline(&f, b)) &&
+        load_rule(&f, logsource, "    sel:\n        Image: x\n", "sel") && apply(&f, "spl"))
+        hit = strstr(dump(&f), "hit") != NULL;
+    fx_free(&f);
+    return hit;
+}
+
+static void test_prefilter(void)
+{
+    const char *st = "    rule_conditions:\n      - type: processing_state\n        key: t\n";
+    const char *set_a = "  - type: set_state\n    key: t\n    val: A\n";
+    char c[1024];
+    static const struct {
+        const char *val; /* condition value */
+        const char *set; /* set_state value */
+        bool hit;
+    } states[] = {
+        {"A", "A", true},        {"B", "A", false},        {"'5'", "5", true},
+        {"5.0", "5", true},      {"'5.0'", "5", false},    {"true", "true", true},
+        {"'true'", "true", true}, {"'True'", "true", false},
+    };
+    for (size_t i = 0; i < sizeof states / sizeof *states; i++) {
+        char items[256];
+        snprintf(items, sizeof items, "  - type: set_state\n    key: t\n    val: %s\n",
+                 states[i].set);
+        snprintf(c, sizeof c, "%s        val: %s\n", st, states[i].val);
+        CU_ASSERT_EQUAL(guarded_applies(WIN, items, c, false), states[i].hit);
+        CU_ASSERT_EQUAL(guarded_applies(WIN, items, c, true), states[i].hit);
+    }
+    /* a state set twice: the condition sees the last value */
+    snprintf(c, sizeof c, "%s        val: B\n", st);
+    CU_ASSERT_TRUE(guarded_applies(WIN, "  - type: set_state\n    key: t\n    val: A\n"
+                                        "  - type: set_state\n    key: t\n    val: B\n",
+                                   c, false));
+    /* no state at all; ne on a string */
+    CU_ASSERT_FALSE(guarded_applies(WIN, "", c, false));
+    snprintf(c, sizeof c, "%s        val: B\n        op: ne\n", st);
+    CU_ASSERT_TRUE(guarded_applies(WIN, set_a, c, false));
+    /* the log source after change_logsource, in this pipeline and the next */
+    const char *to_dns = "  - type: change_logsource\n    category: dns\n    product: zeek\n";
+    const char *dns = "    rule_conditions:\n      - type: logsource\n        category: dns\n"
+                      "        product: zeek\n";
+    CU_ASSERT_TRUE(guarded_applies(WIN, to_dns, dns, false));
+    CU_ASSERT_TRUE(guarded_applies(WIN, to_dns, dns, true));
+    CU_ASSERT_FALSE(guarded_applies(WIN, "", dns, false));
+    /* a product the rule does not have */
+    CU_ASSERT_FALSE(guarded_applies("    category: process_creation\n", "",
+                                    "    rule_conditions:\n      - type: logsource\n"
+                                    "        category: process_creation\n        product: windows\n",
+                                    false));
+    /* alternatives: one matching, one always true, none matching */
+    const char *alts = "    rule_cond_op: or\n    rule_conditions:\n"
+                       "      - {type: logsource, product: linux, category: a}\n"
+                       "      - {type: logsource, product: windows, category: b}\n"
+                       "      - {type: logsource, product: windows, category: process_creation}\n";
+    CU_ASSERT_TRUE(guarded_applies(WIN, "", alts, false));
+    CU_ASSERT_FALSE(guarded_applies("    product: windows\n    category: c\n", "", alts, false));
+    CU_ASSERT_TRUE(guarded_applies("    product: macos\n", "",
+                                   "    rule_cond_op: or\n    rule_conditions:\n"
+                                   "      - {type: logsource, product: linux}\n"
+                                   "      - {type: logsource}\n",
+                                   false));
+    /* a state alternative with a log source one */
+    snprintf(c, sizeof c,
+             "    rule_cond_op: or\n    rule_conditions:\n"
+             "      - {type: logsource, product: linux}\n"
+             "      - {type: processing_state, key: t, val: A}\n");
+    CU_ASSERT_TRUE(guarded_applies(WIN, set_a, c, false));
+    CU_ASSERT_FALSE(guarded_applies(WIN, "", c, false));
+    /* and: a log source with a condition the prefilter cannot say */
+    const char *mixed = "    rule_conditions:\n      - {type: logsource, product: windows}\n"
+                        "      - {type: contains_field, field: Image}\n";
+    CU_ASSERT_TRUE(guarded_applies(WIN, "", mixed, false));
+    CU_ASSERT_FALSE(guarded_applies("    product: linux\n", "", mixed, false));
+    /* expressions, negations */
+    const char *named = "    rule_conditions:\n"
+                        "      win: {type: logsource, product: windows}\n"
+                        "      svc: {type: logsource, service: sysmon}\n"
+                        "      st: {type: processing_state, key: t, val: A}\n";
+    snprintf(c, sizeof c, "    rule_cond_expr: win and not svc and not (st and svc)\n%s", named);
+    CU_ASSERT_TRUE(guarded_applies(WIN, "", c, false));
+    CU_ASSERT_FALSE(guarded_applies(WIN "    service: sysmon\n", "", c, false));
+    snprintf(c, sizeof c, "    rule_cond_expr: not win or (svc and st)\n%s", named);
+    CU_ASSERT_FALSE(guarded_applies(WIN, set_a, c, false));
+    CU_ASSERT_TRUE(guarded_applies(WIN "    service: sysmon\n", set_a, c, false));
+    CU_ASSERT_TRUE(guarded_applies("    product: linux\n", "", c, false));
+    snprintf(c, sizeof c, "    rule_cond_not: true\n%s", mixed);
+    CU_ASSERT_FALSE(guarded_applies(WIN, "", c, false));
+    CU_ASSERT_TRUE(guarded_applies("    product: linux\n", "", c, false));
+    /* nested items keep their own prefilters */
+    CU_ASSERT_TRUE(guarded_applies(WIN,
+                                   "  - type: nest\n    items:\n"
+                                   "      - {type: set_state, key: t, val: A}\n"
+                                   "      - type: add_condition\n        conditions: {hit: 2}\n"
+                                   "        rule_conditions:\n"
+                                   "          - {type: processing_state, key: t, val: B}\n",
+                                   "    rule_conditions:\n"
+                                   "      - {type: processing_state, key: t, val: A}\n",
+                                   false));
+}
+
+/* Notes longer than the buffers they were printed into are cut where they
+ * always were: a mapping's list of names at 399 bytes, a note at 511. */
+static void test_explain_long(void)
+{
+    fx f;
+    fx_init(&f);
+    sg_strbuf pipe, list, want;
+    sg_sb_init(&pipe);
+    sg_sb_init(&list);
+    sg_sb_init(&want);
+    sg_sb_puts(&pipe, "transformations:\n  - id: map\n    type: field_name_mapping\n"
+                      "    mapping:\n      Image: [");
+    for (int i = 0; i < 30; i++) {
+        sg_sb_printf(&pipe, "%sname_%02d_abcdefghijkl", i ? ", " : "", i);
+        sg_sb_printf(&list, "%sname_%02d_abcdefghijkl", i ? ", " : "", i);
+    }
+    sg_sb_puts(&pipe, "]\n      CommandLine: cmd\n  - id: st\n    type: set_state\n"
+                      "    key: k\n    val: '");
+    for (int i = 0; i < 60; i++)
+        sg_sb_puts(&pipe, "0123456789");
+    sg_sb_puts(&pipe, "'\n");
+    CU_ASSERT_FATAL(add_pipeline(&f, sg_sb_str(&pipe)) != NULL);
+    CU_ASSERT_FATAL(load_rule(&f, WIN, "    sel:\n        Image: x\n        CommandLine: y\n",
+                              "sel") != NULL);
+    CU_ASSERT_FATAL(apply(&f, "ir"));
+    CU_ASSERT_EQUAL_FATAL(f.r->napplied, 2);
+    sg_sb_printf(&want, "Image -> [%.399s], CommandLine -> cmd", sg_sb_str(&list));
+    CU_ASSERT_STRING_EQUAL(f.r->applied[0].what, sg_sb_str(&want));
+    const char *w = f.r->applied[1].what;
+    CU_ASSERT_EQUAL(strlen(w), 511);
+    CU_ASSERT_EQUAL(strncmp(w, "state k = 0123456789", 20), 0);
+    sg_sb_free(&pipe);
+    sg_sb_free(&list);
+    sg_sb_free(&want);
+    fx_free(&f);
+}
+
 static void test_processing_item_applied(void)
 {
     /* rule level: an item that applied to the rule */
@@ -1031,11 +1191,13 @@ int main(void)
         {"nest", test_nest},
         {"rule conditions", test_rule_conditions},
         {"rule condition combinators", test_rule_condition_combinators},
+        {"prefilter agrees with the conditions", test_prefilter},
         {"processing_item_applied", test_processing_item_applied},
         {"detection item conditions", test_detection_item_conditions},
         {"field name conditions", test_field_name_conditions},
         {"priority order", test_priority_order},
         {"--explain records", test_explain},
+        {"--explain: long notes cut as before", test_explain_long},
         {"allowed_backends", test_allowed_backends},
         {"load errors with line:col", test_load_errors},
         {"finalizers ignored", test_finalizers_ignored},
