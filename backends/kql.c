@@ -16,6 +16,7 @@
 #include "kql_escape.h"
 #include "kql_int.h"
 #include "kql_re2.h"
+#include "xalloc.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -147,6 +148,82 @@ static bool parse_schema(kql *k, const char *s)
     k->cols = cols;
     k->ncols = n;
     k->schema = true;
+    return true;
+}
+
+/* ---- schema cache (pipeline speed-up) -------------------------------------------
+ * Every rule carries its own copy of one of a few query_table_schema texts
+ * (kilobytes each); parsing it again for each rule was ~3-5% of a whole-
+ * corpus compile. The run state keeps each distinct text parsed once. It is
+ * only a cache: when it cannot grow, rules are parsed as before. */
+typedef struct kschema {
+    char *text; /* own copy; cols[].name point into it */
+    size_t len;
+    kcol *cols;
+    size_t ncols;
+} kschema;
+
+typedef struct kql_run {
+    kschema *v;
+    size_t n, cap;
+} kql_run;
+
+static void *run_new(void)
+{
+    return sg_calloc(1, sizeof(kql_run));
+}
+
+static void run_free(void *p)
+{
+    kql_run *run = p;
+    if (!run)
+        return;
+    for (size_t i = 0; i < run->n; i++) {
+        sg_free(run->v[i].text);
+        sg_free(run->v[i].cols);
+    }
+    sg_free(run->v);
+    sg_free(run);
+}
+
+static void cache_schema(kql_run *run, const char *s, size_t len, const kql *k)
+{
+    if (run->n == run->cap) {
+        size_t nc = run->cap ? 2 * run->cap : 8;
+        kschema *v = nc <= 256 ? sg_realloc(run->v, nc * sizeof *v) : NULL;
+        if (!v)
+            return;
+        run->v = v;
+        run->cap = nc;
+    }
+    char *text = sg_malloc(len + 1);
+    kcol *cols = sg_malloc((k->ncols ? k->ncols : 1) * sizeof *cols);
+    if (!text || !cols) {
+        sg_free(text);
+        sg_free(cols);
+        return;
+    }
+    memcpy(text, s, len + 1);
+    for (size_t i = 0; i < k->ncols; i++)
+        cols[i] = (kcol){text + (k->cols[i].name - s), k->cols[i].len, k->cols[i].type};
+    run->v[run->n++] = (kschema){text, len, cols, k->ncols};
+}
+
+/* parse_schema through the run's cache (run may be NULL). */
+static bool use_schema(kql *k, kql_run *run, const char *s)
+{
+    size_t len = strlen(s);
+    for (size_t i = 0; run && i < run->n; i++)
+        if (run->v[i].len == len && !memcmp(run->v[i].text, s, len)) {
+            k->cols = run->v[i].cols;
+            k->ncols = run->v[i].ncols;
+            k->schema = true;
+            return true;
+        }
+    if (!parse_schema(k, s))
+        return false;
+    if (run && k->schema)
+        cache_schema(run, s, len, k);
     return true;
 }
 
@@ -802,7 +879,6 @@ static void emit_project(kql *k)
 static sigma_status emit(const ir_rule *r, const sg_target_opts *o, sg_arena *a, sg_strbuf *out,
                          sg_diags *d)
 {
-    (void)o;
     kql k = {.r = r, .a = a, .out = out, .d = d, .st = SIGMA_OK};
     sg_pos at = {0};
     k.table = ir_state_get(r, "query_table");
@@ -817,7 +893,7 @@ static sigma_status emit(const ir_rule *r, const sg_target_opts *o, sg_arena *a,
         return sg_unsupported(d, r, at, TARGET, "table name '%s' is not a KQL identifier",
                               k.table);
     const char *schema = ir_state_get(r, "query_table_schema");
-    if (schema && !parse_schema(&k, schema))
+    if (schema && !use_schema(&k, o->run, schema))
         return sg_unsupported(d, r, at, TARGET, "the pipeline's schema of %s is malformed: %s",
                               k.table, schema);
     if (k.st != SIGMA_OK)
@@ -896,4 +972,6 @@ const sg_backend sg_backend_kql = {
     .formats = formats,
     .emit_rule = emit,
     .emit_correlation = kql_emit_correlation, /* kql_corr.c */
+    .run_new = run_new,   /* the schema cache */
+    .run_free = run_free,
 };
