@@ -27,10 +27,10 @@
 #include "c_fold.h"
 #include "c_intern.h"
 #include "c_regex.h"
+#include "xalloc.h"
 
 #include <math.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "backends/c_text.inc" /* generated from sigma_runtime.h and c_prologue.c.in */
@@ -52,7 +52,7 @@ typedef struct crun {
 
 static void *run_new(void)
 {
-    return calloc(1, sizeof(crun));
+    return sg_calloc(1, sizeof(crun));
 }
 
 static void run_free(void *p)
@@ -62,7 +62,7 @@ static void run_free(void *p)
         return;
     sg_intern_free(&r->fields);
     sg_intern_free(&r->data);
-    free(r);
+    sg_free(r);
 }
 
 /* ---- one rule --------------------------------------------------------------------------------- */

@@ -1,5 +1,6 @@
 /* c_intern.c - see c_intern.h. */
 #include "c_intern.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@ static size_t hash(const char *s, size_t n)
 
 static bool rehash(sg_intern *in, size_t cap)
 {
-    uint32_t *t = calloc(cap, sizeof *t);
+    uint32_t *t = sg_calloc(cap, sizeof *t);
     if (!t)
         return false;
     for (size_t i = 0; i < in->n; i++) {
@@ -23,7 +24,7 @@ static bool rehash(sg_intern *in, size_t cap)
             j = (j + 1) & (cap - 1);
         t[j] = (uint32_t)i + 1;
     }
-    free(in->table);
+    sg_free(in->table);
     in->table = t;
     in->tcap = cap;
     return true;
@@ -42,17 +43,17 @@ size_t sg_intern_get(sg_intern *in, const char *key, size_t len, bool *fresh)
     }
     if (in->n == in->cap) {
         size_t cap = in->cap ? in->cap * 2 : 64;
-        char **k = realloc(in->keys, cap * sizeof *k);
+        char **k = sg_realloc(in->keys, cap * sizeof *k);
         if (!k)
             return SIZE_MAX;
         in->keys = k;
-        size_t *l = realloc(in->lens, cap * sizeof *l);
+        size_t *l = sg_realloc(in->lens, cap * sizeof *l);
         if (!l)
             return SIZE_MAX;
         in->lens = l;
         in->cap = cap;
     }
-    char *copy = malloc(len + 1);
+    char *copy = sg_malloc(len + 1);
     if (!copy)
         return SIZE_MAX;
     memcpy(copy, key, len);
@@ -62,7 +63,7 @@ size_t sg_intern_get(sg_intern *in, const char *key, size_t len, bool *fresh)
     in->lens[k] = len;
     if (in->n * 2 > in->tcap) {
         if (!rehash(in, in->tcap ? in->tcap * 2 : 128)) {
-            free(in->keys[--in->n]);
+            sg_free(in->keys[--in->n]);
             return SIZE_MAX;
         }
     } else {
@@ -80,7 +81,7 @@ void sg_intern_truncate(sg_intern *in, size_t n)
     if (in->n <= n)
         return;
     while (in->n > n)
-        free(in->keys[--in->n]);
+        sg_free(in->keys[--in->n]);
     /* Take the gone keys out of the table. On OOM the old table stays and
      * lookups of gone keys see indexes >= n: treat those as empty. */
     if (!rehash(in, in->tcap))
@@ -92,9 +93,9 @@ void sg_intern_truncate(sg_intern *in, size_t n)
 void sg_intern_free(sg_intern *in)
 {
     for (size_t i = 0; i < in->n; i++)
-        free(in->keys[i]);
-    free(in->keys);
-    free(in->lens);
-    free(in->table);
+        sg_free(in->keys[i]);
+    sg_free(in->keys);
+    sg_free(in->lens);
+    sg_free(in->table);
     memset(in, 0, sizeof *in);
 }
