@@ -5,8 +5,9 @@
 # 1. tests/data/c_diff: one rule per modifier edge case (case folding of
 #    non-ASCII letters, `?`, escaped wildcards, numeric strings, null vs
 #    absent, exists, CIDR v4/v6, regex flags, fieldref, time parts,
-#    base64offset/utf16/windash, keywords, hostile literals) and events
-#    aimed at them (gen_events.py), compiled -O2;
+#    base64offset/utf16/windash, keywords, hostile literals, the generated
+#    prefilter) and events aimed at them (gen_events.py), and one rule per
+#    regex construct over 70 subjects (regex.yml), compiled -O2;
 # 2. with the corpus: every SigmaHQ Windows rule (-p evtx-json) over every
 #    regression event and four variants of each (strings upper-cased,
 #    lower-cased, without their first character, with " x" appended).
@@ -18,6 +19,14 @@
 CC=${CC:-cc}
 CFLAGS_GEN="-std=c11 -Wall -Wextra -Werror"
 export SIGMACC_PIPELINES="$top_srcdir/pipelines"
+
+# Rules where `sigmacc match` is known to be wrong, with the reason. They
+# are compared on their own: they must still disagree (else: remove them).
+# PCRE2 10.42's JIT with PCRE2_MATCH_INVALID_UTF does not match \D, \W, \S
+# against non-ASCII characters (PCRE2 issue #224, fixed in 10.43; the
+# interpreter and the generated NFA do match them).
+KNOWN="c0ffee00-0000-4000-8001-000000000018 c0ffee00-0000-4000-8001-000000000020
+c0ffee00-0000-4000-8001-000000000022"
 
 # diff_run NAME OPT RULES PIPELINE EVENT-FILE...
 diff_run() {
@@ -56,6 +65,21 @@ diff_run() {
         n=$("$TMP/$name/drv" --bench 1 "$f" | sed -n 's/^\([0-9]*\) events.*/\1/p')
         nev=$((nev + n))
     done
+    cp "$TMP/$name/c.out" "$TMP/$name/c.all"
+    for id in $KNOWN; do
+        grep " $id\$" "$TMP/$name/c.out" >"$TMP/$name/kc"
+        grep " $id\$" "$TMP/$name/m.out" >"$TMP/$name/km"
+        [ -s "$TMP/$name/kc" ] || [ -s "$TMP/$name/km" ] || continue
+        if cmp -s "$TMP/$name/kc" "$TMP/$name/km"; then
+            ko "$name: known disagreement on $id is gone (remove it from KNOWN)"
+        else
+            ok
+            echo "$name: known disagreement on $id ($(diff "$TMP/$name/kc" "$TMP/$name/km" |
+                grep -c '^[<>]') events): sigmacc match's PCRE2 JIT bug"
+        fi
+        grep -v " $id\$" "$TMP/$name/c.out" >"$TMP/$name/x" && mv "$TMP/$name/x" "$TMP/$name/c.out"
+        grep -v " $id\$" "$TMP/$name/m.out" >"$TMP/$name/x" && mv "$TMP/$name/x" "$TMP/$name/m.out"
+    done
     if cmp -s "$TMP/$name/c.out" "$TMP/$name/m.out"; then
         ok
         echo "$name: $nev events, $(wc -l <"$TMP/$name/ids") rules, $events matches: agree"
@@ -67,10 +91,10 @@ diff_run() {
 }
 
 D="$top_srcdir/tests/data/c_diff"
-diff_run edge -O2 "$D/rules.yml" "" "$D/events.jsonl"
+diff_run edge -O2 "$D" "" "$D/events.jsonl" "$D/regex_events.jsonl"
 # every rule of the edge set fires somewhere
-for id in $(sed -n 's/^id: //p' "$D/rules.yml"); do
-    grep -q " $id\$" "$TMP/edge/c.out" && ok || ko "edge rule $id never fired"
+for id in $(sed -n 's/^id: //p' "$D/rules.yml" "$D/regex.yml"); do
+    grep -q " $id\$" "$TMP/edge/c.all" && ok || ko "edge rule $id never fired"
 done
 
 if [ -d "$SIGMA_CORPUS/regression_data/rules/windows" ] && [ -d "$SIGMA_CORPUS/rules/windows" ]
