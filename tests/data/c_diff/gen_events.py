@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""gen_events.py - writes events.jsonl for tests/c_diff.sh (run it here after
-changing rules.yml; the output is committed so the test needs no Python).
+"""gen_events.py - writes events.jsonl, and regex.yml with regex_events.jsonl,
+for tests/c_diff.sh (run it here after changing it or rules.yml; the output
+is committed so the test needs no Python).
 
 Two parts: events aimed at each rule of rules.yml (a match and its near
 misses), then every probe value in every field, so each modifier meets
@@ -154,3 +155,43 @@ with open("events.jsonl", "w", encoding="utf-8") as out:
     for d in ev:
         out.write(json.dumps(d, ensure_ascii=False) + "\n")
 print(len(ev), "events")
+
+# regex.yml: one rule per regex construct; regex_events.jsonl: subjects
+pats = [
+    r'^a', r'a$', r'^$', r'^', r'\Aa', r'a\z', r'a\Z', r'(?m)^b', r'(?m)b$', r'(?m)^$', r'(?s)a.b',
+    r'a.b', r'a\nb', r'[abc]', r'[^abc]', r'^[a-c]+$', r'^[^\n]+$', r'\d+', r'^\D+$', r'^\w+$',
+    r'\W', r'\s', r'^\S+$', r'\h', r'\v', r'[\d\s]', r'[^\w]', r'^a{2}$', r'^a{2,}$', r'^a{1,3}b',
+    r'^(ab){2,3}$', r'a*?b', r'^(a|b)*c', r'^(a*)*b$', r'x(a|)y', r'^(|a)b$', r'(?i)abc',
+    r'(?i)^[a-c]$', r'(?i)^[^k]$', r'(?i)^s$', r'(?i)^K$', r'^k$', r'^.$', r'^..$', r'é', r'^[é]$',
+    r'^[^é]$', r'^[à-ÿ]+$', r'\x{e9}', r'^.{3}$', r'€', r'\bfoo\b', r'\Bo\B', r'o\b',
+    r'^((a|b)c|d)+e$', r'\.', r'\\', r'\(x\)', r'\[x\]', r'\x41', r'\t', r'^a.?b$', r'a+?',
+    r'(?i:a)B', r'^(?:ab|a)(?:bc|c)$', r'[-a]', r'[a-]', r'[]a]', r'[^]a]', r'^\w+\s\w+$',
+    r'(a|ab)(c|bcd)(d*)', r'^(a+|b+)*$', r'(?m)\Z', r'a|^$', r'^\x{1F600}$', r'.b', r'\d{2,3}',
+]
+subjects = ["", "a", "b", "ab", "aab", "aaab", "abc", "ABC", "aBc", "a\nb", "a\n", "b\n", "\n",
+            "\na", "x\nb\ny", "aXb", "a b", "123", "12a", "a1", " ", "\t", "\u000b", "\u0085", "é",
+            "É", "e\u0301", "€", "à la", "ÿ", "ÿà", "k", "K", "\u212a", "s", "S", "\u017f", "foo",
+            "foo bar", "xfoox", "abab", "ababab", "abcabc", "xy", "xay", "ccde", "de", "ce", "(x)",
+            "[x]", "a.b", "a\\b", "A", "\tx", "aaaa", "bbbb", "éé", "😀", "a😀b", "\u00a0", "aa",
+            "abcd", "x\n", "acd", "abd", "bc", "]", "-", "hello world", "\u2028"]
+rules = []
+for i, p in enumerate(pats):
+    q = p.replace("'", "''")
+    rules.append(f"""title: "regex {i}"
+id: c0ffee00-0000-4000-8001-{i:012d}
+status: test
+logsource:
+    product: test
+detection:
+    sel:
+        Rx|re: '{q}'
+    condition: sel
+level: low
+""")
+with open("regex.yml", "w", encoding="utf-8") as out:
+    out.write("---\n".join(rules))
+with open("regex_events.jsonl", "w", encoding="utf-8") as out:
+    for s in subjects:
+        out.write(json.dumps({"Rx": s}, ensure_ascii=False) + "\n")
+    out.write(json.dumps({"Rx": subjects}, ensure_ascii=False) + "\n")
+print(len(pats), "regexes,", len(subjects), "subjects")
