@@ -1,5 +1,6 @@
 /* aho.c - Aho-Corasick DFA with byte classes (see aho.h). */
 #include "aho.h"
+#include "anchor.h"
 #include "fold.h"
 #include "xalloc.h"
 
@@ -18,6 +19,7 @@ struct sg_aho_builder {
     pat *v;
     size_t n, cap;
     size_t total;
+    bool want_anchor;
 };
 
 #define AHO_DEPTH SG_AHO_DEPTH
@@ -92,7 +94,12 @@ static void bloom_add(uint64_t *bloom, const unsigned char *p)
     }
 }
 
+/* Texts at least this long are scanned with the anchor prefilter when the
+ * automaton has one (shorter ones do not fill its SIMD blocks). */
+#define ANCHOR_MIN_TEXT 64
+
 struct sg_aho {
+    sg_anchor *anchor;      /* NULL: no anchor prefilter (see anchor.h) */
     skip *skip;             /* NULL: scan with the DFA */
     uint32_t *trans;        /* [state * ncls + class]: next * ncls, | OUT_FLAG */
     uint32_t ncls, nstates;
@@ -108,6 +115,11 @@ struct sg_aho {
 sg_aho_builder *sg_aho_builder_new(void)
 {
     return sg_calloc(1, sizeof(sg_aho_builder));
+}
+
+void sg_aho_builder_want_anchor(sg_aho_builder *b)
+{
+    b->want_anchor = true;
 }
 
 void sg_aho_builder_free(sg_aho_builder *b)
@@ -148,6 +160,7 @@ void sg_aho_free(sg_aho *a)
     if (a->skip)
         sg_free(a->skip->pats);
     sg_free(a->skip);
+    sg_anchor_free(a->anchor);
     sg_free(a->trans);
     sg_free(a->out_off);
     sg_free(a->out_ids);
@@ -161,7 +174,8 @@ void sg_aho_free(sg_aho *a)
 size_t sg_aho_memory(const sg_aho *a)
 {
     return a ? (size_t)a->nstates * a->ncls * 4 + (size_t)a->nstates * 8 +
-                   (a->skip ? sizeof(skip) + a->skip->npats * sizeof(skip_pat) : 0)
+                   (a->skip ? sizeof(skip) + a->skip->npats * sizeof(skip_pat) : 0) +
+                   sg_anchor_memory(a->anchor)
              : 0;
 }
 
@@ -228,6 +242,29 @@ static bool skip_build(sg_aho *a, const sg_aho_builder *b, const uint32_t *pool_
 size_t sg_aho_states(const sg_aho *a)
 {
     return a ? a->nstates : 0;
+}
+
+const sg_anchor *sg_aho_anchor(const sg_aho *a)
+{
+    return a->anchor;
+}
+
+/* The anchor prefilter, when the patterns suit it (see anchor.h). */
+static bool anchor_build(sg_aho *a, const sg_aho_builder *b, const uint32_t *pool_pos)
+{
+    enum { MAXP = 64 };
+    if (!b->want_anchor || !b->n || b->n > MAXP)
+        return true;
+    const char *pats[MAXP];
+    uint32_t lens[MAXP], ids[MAXP];
+    for (size_t i = 0; i < b->n; i++) {
+        pats[i] = a->pool + pool_pos[i];
+        lens[i] = (uint32_t)b->v[i].len;
+        ids[i] = b->v[i].id;
+    }
+    bool oom;
+    a->anchor = sg_anchor_build(pats, lens, ids, b->n, &oom);
+    return !oom;
 }
 
 sg_aho *sg_aho_build(sg_aho_builder *b)
@@ -330,7 +367,7 @@ sg_aho *sg_aho_build(sg_aho_builder *b)
         }
     }
     a->out_off[nst] = k;
-    if (!skip_build(a, b, ppos))
+    if (!skip_build(a, b, ppos) || !anchor_build(a, b, ppos))
         goto fail;
     uint32_t *link = sg_malloc((size_t)nst * sizeof *link);
     a->trans = sg_malloc((size_t)nst * ncls * sizeof *a->trans);
@@ -437,23 +474,104 @@ static void skip_scan(const skip *k, const unsigned char *p, size_t n, sg_aho_hi
     }
 }
 
+/* One occurrence step of the DFA scan below: report the outputs of
+ * state st (flagged) ending at p[i]. Returns true when `found` stopped. */
+static inline bool step_out(const sg_aho *a, uint32_t st, const unsigned char *p, size_t i,
+                            size_t n, sg_aho_hit_fn hit, sg_aho_found_fn found, void *ctx);
+
+/* The DFA is a chain of dependent loads (each state comes from the last),
+ * so one pass runs at the load latency, not at the core's width. A long
+ * text is cut into CHAINS segments scanned in lockstep, each from the
+ * root: segment k covers the occurrences that start in it, so it runs on
+ * AHO_DEPTH - 1 bytes into the next one (the automaton sees prefixes of at
+ * most AHO_DEPTH bytes). An occurrence in an overlap may be reported
+ * twice, which sg_aho_scan allows. */
+#define CHAINS 4
+#define CHAIN4_MIN 48 /* shorter texts: two chains */
+#define CHAIN2_MIN 16 /* shorter texts: one chain */
+
+static bool dfa_run(const sg_aho *a, const unsigned char *p, size_t n, sg_aho_hit_fn hit,
+                    sg_aho_found_fn found, void *ctx)
+{
+    const uint32_t *T = a->trans;
+    const uint8_t *cls = a->cls;
+    size_t from[CHAINS], end[CHAINS], nch = n >= CHAIN4_MIN ? CHAINS : n >= CHAIN2_MIN ? 2 : 1;
+    size_t q = n / nch;
+    for (size_t k = 0; k < nch; k++) {
+        from[k] = k * q;
+        end[k] = k + 1 == nch ? n : (k + 1) * q + AHO_DEPTH - 1;
+    }
+    uint32_t st[CHAINS] = {0};
+    size_t i = 0;
+    if (nch == CHAINS) {
+        /* all chains have at least end[0] - from[0] bytes (the last has
+         * q + n % CHAINS, maybe fewer than the overlap adds) */
+        size_t steps = end[0] - from[0];
+        if (end[CHAINS - 1] - from[CHAINS - 1] < steps)
+            steps = end[CHAINS - 1] - from[CHAINS - 1];
+        const unsigned char *p0 = p + from[0], *p1 = p + from[1], *p2 = p + from[2],
+                            *p3 = p + from[3];
+        uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (; i < steps; i++) {
+            s0 = T[s0 + cls[p0[i]]];
+            s1 = T[s1 + cls[p1[i]]];
+            s2 = T[s2 + cls[p2[i]]];
+            s3 = T[s3 + cls[p3[i]]];
+            if (__builtin_expect(((s0 | s1 | s2 | s3) & OUT_FLAG) != 0, 0)) {
+                if ((s0 & OUT_FLAG) && step_out(a, s0 &= ~OUT_FLAG, p, from[0] + i, n, hit, found, ctx))
+                    return true;
+                if ((s1 & OUT_FLAG) && step_out(a, s1 &= ~OUT_FLAG, p, from[1] + i, n, hit, found, ctx))
+                    return true;
+                if ((s2 & OUT_FLAG) && step_out(a, s2 &= ~OUT_FLAG, p, from[2] + i, n, hit, found, ctx))
+                    return true;
+                if ((s3 & OUT_FLAG) && step_out(a, s3 &= ~OUT_FLAG, p, from[3] + i, n, hit, found, ctx))
+                    return true;
+            }
+        }
+        st[0] = s0, st[1] = s1, st[2] = s2, st[3] = s3;
+    } else if (nch == 2) {
+        size_t steps = end[1] - from[1] < end[0] - from[0] ? end[1] - from[1] : end[0] - from[0];
+        const unsigned char *p0 = p + from[0], *p1 = p + from[1];
+        uint32_t s0 = 0, s1 = 0;
+        for (; i < steps; i++) {
+            s0 = T[s0 + cls[p0[i]]];
+            s1 = T[s1 + cls[p1[i]]];
+            if (__builtin_expect(((s0 | s1) & OUT_FLAG) != 0, 0)) {
+                if ((s0 & OUT_FLAG) && step_out(a, s0 &= ~OUT_FLAG, p, from[0] + i, n, hit, found, ctx))
+                    return true;
+                if ((s1 & OUT_FLAG) && step_out(a, s1 &= ~OUT_FLAG, p, from[1] + i, n, hit, found, ctx))
+                    return true;
+            }
+        }
+        st[0] = s0, st[1] = s1;
+    }
+    /* the rest of each chain alone */
+    for (size_t k = 0; k < nch; k++) {
+        uint32_t x = st[k];
+        for (size_t j = from[k] + i; j < end[k]; j++) {
+            x = T[x + cls[p[j]]];
+            if (x & OUT_FLAG) {
+                x &= ~OUT_FLAG;
+                if (step_out(a, x, p, j, n, hit, found, ctx))
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
 void sg_aho_scan(const sg_aho *a, const char *s, size_t n, sg_aho_hit_fn hit, void *ctx)
 {
     const unsigned char *p = (const unsigned char *)s;
+    if (a->anchor && n >= ANCHOR_MIN_TEXT && sg_anchor_usable()) {
+        sg_anchor_scan(a->anchor, s, n, hit, ctx);
+        return;
+    }
     if (a->skip) {
         skip_scan(a->skip, p, n, hit, ctx);
         return;
     }
-    const uint32_t *T = a->trans;
-    const uint8_t *cls = a->cls;
-    uint32_t st = 0;
-    for (size_t i = 0; i < n; i++) {
-        st = T[st + cls[p[i]]];
-        if (st & OUT_FLAG) {
-            st &= ~OUT_FLAG;
-            report(a, st / a->ncls, p, i, n, hit, ctx);
-        }
-    }
+    dfa_run(a, p, n, hit, NULL, ctx);
 }
 
 /* ---- finding with positions (string sets) ------------------------------------- */
@@ -518,14 +636,15 @@ bool sg_aho_find(const sg_aho *a, const char *s, size_t n, sg_aho_found_fn found
     const unsigned char *p = (const unsigned char *)s;
     if (a->skip)
         return skip_find(a->skip, p, n, found, ctx);
-    const uint32_t *T = a->trans;
-    const uint8_t *cls = a->cls;
-    uint32_t st = 0;
-    for (size_t i = 0; i < n; i++) {
-        st = T[st + cls[p[i]]];
-        if ((st & OUT_FLAG) && report_find(a, (st & ~OUT_FLAG) / a->ncls, p, i, n, found, ctx))
-            return true;
-        st &= ~OUT_FLAG;
+    return dfa_run(a, p, n, NULL, found, ctx);
+}
+
+static inline bool step_out(const sg_aho *a, uint32_t st, const unsigned char *p, size_t i,
+                            size_t n, sg_aho_hit_fn hit, sg_aho_found_fn found, void *ctx)
+{
+    if (hit) {
+        report(a, st / a->ncls, p, i, n, hit, ctx);
+        return false;
     }
-    return false;
+    return report_find(a, st / a->ncls, p, i, n, found, ctx);
 }

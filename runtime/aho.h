@@ -20,6 +20,9 @@ typedef struct sg_aho_builder sg_aho_builder;
 
 sg_aho_builder *sg_aho_builder_new(void);
 void sg_aho_builder_free(sg_aho_builder *b);
+/* Also build the anchor prefilter (anchor.h) when the patterns suit it:
+ * for automata that scan long texts (an event's JSON). */
+void sg_aho_builder_want_anchor(sg_aho_builder *b);
 /* Add a non-empty pattern with the caller's id. false on OOM. */
 bool sg_aho_add(sg_aho_builder *b, const char *pat, size_t len, uint32_t id);
 /* Build the automaton (the builder can be freed after). NULL on OOM. */

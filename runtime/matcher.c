@@ -5,6 +5,7 @@
  * mark rules whose atoms occur, and only marked rules are evaluated.
  * Generation counters make "clear all per-event state" O(1). */
 #define _GNU_SOURCE /* memmem */
+#include "anchor.h"
 #include "fold.h"
 #include "match.h"
 #include "rs.h"
@@ -871,6 +872,23 @@ static void scan_values(sigma_matcher *m, const sg_aho *ac, uint32_t slot)
     }
 }
 
+static bool doubt_block(void *ctx, const char *s, size_t from, size_t to, size_t n)
+{
+    return !scannable_from((const unsigned char *)s, from, to, n, *(const bool *)ctx);
+}
+
+/* Keyword atoms looked for in the JSON text with the anchor prefilter,
+ * which checks that the text is scannable in the same pass. false when it
+ * cannot (no anchors, no AVX2) or the text is not scannable. */
+static bool kw_json_scan(sigma_matcher *m, const rgroup *G)
+{
+    const sg_anchor *an = sg_aho_anchor(G->kw_json);
+    if (!an || m->raw_len < 64 || !sg_anchor_usable())
+        return false;
+    bool ascii = G->kw_ascii;
+    return sg_anchor_scan_json(an, m->raw_json, m->raw_len, on_hit, m, doubt_block, &ascii);
+}
+
 static void run_group(sigma_matcher *m, uint32_t g)
 {
     if (m->group_gen[g] == m->gen)
@@ -881,6 +899,10 @@ static void run_group(sigma_matcher *m, uint32_t g)
         mark(m, G->always[i]);
     for (size_t f = 0; f < G->nfields; f++) {
         uint32_t slot = G->fields[f].slot;
+        if (slot == m->rs->kw_slot && G->kw_json && m->raw_json && m->slot_gen[slot] != m->gen &&
+            kw_json_scan(m, G)) {
+            continue;
+        }
         if (slot == m->rs->kw_slot && G->kw_json && m->raw_json &&
             m->slot_gen[slot] != m->gen &&
             json_text_scannable(m->raw_json, m->raw_len, G->kw_ascii)) {

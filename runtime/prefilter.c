@@ -420,6 +420,8 @@ static const char *const common[] = {
     "hklm\\", "hkcu\\", "hku\\", "\\currentversion\\", "\\control\\",
     "\\services\\", "\\currentcontrolset\\", "\\\\", "  ", " -", " /", "\\windows",
     "system32", "program files", "microsoft",
+    /* in most events' user, process and service fields */
+    "authori", "svchost", "explorer", "conhost", "sha256=", "sha1=", "md5=", "imphash=",
 };
 
 /* cov[i] = 1 when byte i of s is inside a common fragment. */
@@ -938,8 +940,9 @@ bool sg_prefilter_build(sigma_ruleset *rs)
                         char esc[2 * ATOM_MAX];
                         size_t el = json_escape(a->s, a->len, esc);
                         G->kw_ascii &= sg_is_ascii(a->s, a->len);
-                        if ((!ab_kw && !(ab_kw = sg_aho_builder_new())) ||
-                            !sg_aho_add(ab_kw, esc, el, pid))
+                        if (!ab_kw && (ab_kw = sg_aho_builder_new()) != NULL)
+                            sg_aho_builder_want_anchor(ab_kw);
+                        if (!ab_kw || !sg_aho_add(ab_kw, esc, el, pid))
                             fail = true;
                     }
                 }

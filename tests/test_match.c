@@ -534,6 +534,7 @@ int main(void)
         return 2;
     test_match_semantics_register();
     test_match_readers_register();
+    test_match_scan_register();
     CU_basic_set_mode(CU_BRM_NORMAL);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

@@ -6,6 +6,7 @@
 
 void test_match_semantics_register(void);
 void test_match_readers_register(void);
+void test_match_scan_register(void);
 
 /* A ruleset from YAML text (NULL and diagnostics on stderr on failure). */
 sigma_ruleset *tm_ruleset(const char *yaml);

@@ -1,0 +1,166 @@
+/* test_match_scan.c - the matcher's literal scanners against a naive search:
+ * the automaton (one chain and interleaved chains), its skip scan, the
+ * anchor prefilter, and sg_aho_find's positions, over random texts from a
+ * small alphabet (so literals occur often, overlapping, at both ends, in
+ * both cases). */
+#include "test_match.h"
+
+#include "aho.h"
+#include "anchor.h"
+#include "fold.h"
+
+#include <CUnit/CUnit.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NPAT_MAX 80
+#define TEXT_MAX 400
+
+/* xorshift: reproducible, no global state */
+static uint32_t rnd(uint32_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 17;
+    *s ^= *s << 5;
+    return *s;
+}
+
+typedef struct seen {
+    unsigned char found[NPAT_MAX];
+} seen;
+
+static void on_hit(void *ctx, uint32_t id)
+{
+    ((seen *)ctx)->found[id] = 1;
+}
+
+/* Which of the folded patterns occur in text (naive). */
+static void naive(char pats[][40], const size_t *lens, size_t np, const char *text, size_t n,
+                  seen *out)
+{
+    char folded[TEXT_MAX];
+    size_t fn = sg_fold(text, n, folded);
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < np; i++)
+        for (size_t at = 0; at + lens[i] <= fn && !out->found[i]; at++)
+            out->found[i] = memcmp(folded + at, pats[i], lens[i]) == 0;
+}
+
+/* Texts of a few letters (some upper case), '\\' and ':'. */
+static void random_text(uint32_t *s, char *t, size_t n)
+{
+    static const char abc[] = "abcAB\\:";
+    for (size_t i = 0; i < n; i++)
+        t[i] = abc[rnd(s) % (sizeof abc - 1)];
+}
+
+static void random_pattern(uint32_t *s, char *p, size_t len)
+{
+    static const char abc[] = "abc\\:";
+    for (size_t i = 0; i < len; i++)
+        p[i] = abc[rnd(s) % (sizeof abc - 1)];
+}
+
+/* One trial: np patterns of lengths [minlen, maxlen], texts of every
+ * length up to TEXT_MAX; the automaton (whichever way it scans) and the
+ * anchor prefilter (when it is built and usable) find the same patterns
+ * as the naive search. */
+static int trial(uint32_t seed, size_t np, size_t minlen, size_t maxlen, bool anchors)
+{
+    uint32_t s = seed;
+    char pats[NPAT_MAX][40];
+    size_t lens[NPAT_MAX];
+    const char *pp[NPAT_MAX];
+    uint32_t ul[NPAT_MAX], ids[NPAT_MAX];
+    sg_aho_builder *b = sg_aho_builder_new();
+    if (!b)
+        return 1;
+    if (anchors)
+        sg_aho_builder_want_anchor(b);
+    for (size_t i = 0; i < np; i++) {
+        lens[i] = minlen + rnd(&s) % (maxlen - minlen + 1);
+        random_pattern(&s, pats[i], lens[i]);
+        sg_aho_add(b, pats[i], lens[i], (uint32_t)i);
+        pp[i] = pats[i];
+        ul[i] = (uint32_t)lens[i];
+        ids[i] = (uint32_t)i;
+    }
+    sg_aho *a = sg_aho_build(b);
+    sg_aho_builder_free(b);
+    bool oom;
+    sg_anchor *an = anchors ? sg_anchor_build(pp, ul, ids, np, &oom) : NULL;
+    int bad = 0;
+    char text[TEXT_MAX];
+    for (size_t n = 0; n < TEXT_MAX && a; n += 1 + n / 8) {
+        random_text(&s, text, n);
+        seen want, got;
+        naive(pats, lens, np, text, n, &want);
+        memset(&got, 0, sizeof got);
+        sg_aho_scan(a, text, n, on_hit, &got);
+        bad += memcmp(&want, &got, sizeof want) != 0;
+        if (an && sg_anchor_usable()) {
+            memset(&got, 0, sizeof got);
+            sg_anchor_scan(an, text, n, on_hit, &got);
+            bad += memcmp(&want, &got, sizeof want) != 0;
+        }
+    }
+    sg_anchor_free(an);
+    sg_aho_free(a);
+    return a ? bad : 1;
+}
+
+static void test_scanners(void)
+{
+    int bad = 0;
+    for (uint32_t seed = 1; seed <= 40; seed++) {
+        bad += trial(seed * 7919, 1 + seed % 6, 1, 4, false);   /* short: the DFA */
+        bad += trial(seed * 104729, 3 + seed % 9, 5, 12, false); /* long, few: skip scan */
+        bad += trial(seed * 15485863, 70, 2, 9, false);          /* many: DFA chains */
+        bad += trial(seed * 32452843, 1 + seed % 12, 1, 10, true); /* anchors */
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
+/* sg_aho_find reports where an occurrence starts. */
+typedef struct firsts {
+    size_t start[4];
+    unsigned n;
+} firsts;
+
+static bool on_found(void *ctx, uint32_t id, size_t start)
+{
+    firsts *f = ctx;
+    if (id == 1 && f->n < 4)
+        f->start[f->n++] = start;
+    return false;
+}
+
+static void test_find_positions(void)
+{
+    static const char *pats[] = {"xyz", "\\cmd.exe", "abcdefghij"};
+    for (int skip = 0; skip < 2; skip++) {
+        sg_aho_builder *b = sg_aho_builder_new();
+        CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+        /* with "xyz" (shorter than the skip scan's minimum) the DFA runs */
+        for (uint32_t i = skip; i < 3; i++)
+            CU_ASSERT(sg_aho_add(b, pats[i], strlen(pats[i]), i));
+        sg_aho *a = sg_aho_build(b);
+        sg_aho_builder_free(b);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+        /* long enough for interleaved chains, an occurrence at each end */
+        const char *t = "\\CMD.EXE and some more text to make it long: c:\\x\\cmd.exe";
+        firsts f = {{0}, 0};
+        CU_ASSERT_FALSE(sg_aho_find(a, t, strlen(t), on_found, &f));
+        CU_ASSERT_EQUAL(f.n, 2);
+        CU_ASSERT(f.n == 2 && ((f.start[0] == 0 && f.start[1] == strlen(t) - 8) ||
+                               (f.start[1] == 0 && f.start[0] == strlen(t) - 8)));
+        sg_aho_free(a);
+    }
+}
+
+void test_match_scan_register(void)
+{
+    CU_pSuite s = CU_add_suite("match-scan", NULL, NULL);
+    CU_add_test(s, "scanners agree with a naive search", test_scanners);
+    CU_add_test(s, "positions of sg_aho_find", test_find_positions);
+}
