@@ -684,8 +684,9 @@ static const char usage_text[] =
     " * the result is the number of matching rules reported, -1 when acc or\n"
     " * acc->get is NULL. sigma_generated_rule_count() and\n"
     " * sigma_generated_rule(i) list the rules. Thread-safe: all state is on\n"
-    " * the caller's stack (about 41 bytes per field the rules read, plus\n"
-    " * ~10 KiB while a regex runs). Define SIGMA_GENERATED_NAME(x) to rename\n"
+    " * the caller's stack: about 80 bytes per field the rules read, 4 KiB of\n"
+    " * prefilter bit sets, ~10 KiB while a regex runs (30 KiB for all of\n"
+    " * SigmaHQ's Windows rules). Define SIGMA_GENERATED_NAME(x) to rename\n"
     " * the entry points (two rule sets in one program). */\n";
 
 static const char proto_text[] =

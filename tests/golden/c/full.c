@@ -16,8 +16,9 @@
  * the result is the number of matching rules reported, -1 when acc or
  * acc->get is NULL. sigma_generated_rule_count() and
  * sigma_generated_rule(i) list the rules. Thread-safe: all state is on
- * the caller's stack (about 41 bytes per field the rules read, plus
- * ~10 KiB while a regex runs). Define SIGMA_GENERATED_NAME(x) to rename
+ * the caller's stack: about 80 bytes per field the rules read, 4 KiB of
+ * prefilter bit sets, ~10 KiB while a regex runs (30 KiB for all of
+ * SigmaHQ's Windows rules). Define SIGMA_GENERATED_NAME(x) to rename
  * the entry points (two rule sets in one program). */
 #include <errno.h>
 #include <stddef.h>
