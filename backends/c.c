@@ -9,8 +9,14 @@
  *              segments, numbers, CIDRs, regex NFA tables), one function
  *              `static int sgc_rule_K(sgc_ev *ev)` whose body is the IR
  *              expression as one C expression of helper calls, and the
- *              rule's node in a chain of static nodes
+ *              rule's node in a chain of static nodes, with its prefilter:
+ *              up to two guards (top-level equalities such as Channel and
+ *              EventID) and its atoms (c_atoms.h)
  *   epilogue   sigma_generated_match(), _rule_count(), _rule()
+ *
+ * Data is shared across rules (sgc_d<n>, interned by what it means), so
+ * the 1,500 Channel tests of SigmaHQ's Windows rules use one literal and
+ * one guard, and an event's Channel is compared once per distinct value.
  *
  * Rules are emitted one at a time and the epilogue knows none of them, so
  * the rules link themselves: rule K defines sgc_node_K pointing at
@@ -41,13 +47,11 @@
 
 /* ---- state of one compile run ---------------------------------------------------------------- */
 
-/* Rule numbers, field slots, and static data shared by all rules: the
- * same literal (the Channel name of 1,500 rules...) is emitted once, and
- * an equality test that held for a field's value is not checked again. */
+/* Rule numbers, field slots, and the static data shared by all rules. */
 typedef struct crun {
     size_t nrules;
     sg_intern fields; /* field names -> sgc_f<slot> */
-    sg_intern data;   /* test keys (see data_key) -> sgc_d<n> */
+    sg_intern data;   /* what a test's data means (see data_id) -> sgc_d<n> */
 } crun;
 
 static void *run_new(void)
