@@ -25,6 +25,7 @@ struct sg_anchor {
     unsigned k;
     uint8_t a[ANCHOR_MAX], b[ANCHOR_MAX]; /* folded anchor bytes */
     bool single[ANCHOR_MAX];              /* a one-byte literal: b unused */
+    bool any_single;
     uint32_t first[ANCHOR_MAX + 1];       /* literals of anchor i: pats[first[i] .. first[i + 1]) */
     apat *pats;
     size_t npats;
@@ -190,6 +191,7 @@ sg_anchor *sg_anchor_build(const char *const *pats, const uint32_t *lens, const 
         a->a[c] = (uint8_t)(chosen[c] >> 8);
         a->b[c] = (uint8_t)chosen[c];
         a->single[c] = chosen_single[c];
+        a->any_single |= a->single[c];
         a->first[c] = (uint32_t)np;
         for (size_t i = 0; i < n; i++) {
             if (anchor_of[i] != (int)c)
@@ -242,25 +244,24 @@ static void verify(const sg_anchor *a, const unsigned char *p, size_t n, size_t 
 }
 
 #ifdef SG_ANCHOR_AVX2
-/* A letter anchor byte compares with the text's byte | 0x20 (both cases),
- * any other byte with the byte itself; a one-byte anchor's second
- * comparison is (byte | 0xff) == 0xff, always true. The anchors are padded
- * to K with copies of the first, so the compiler unrolls the comparisons
- * and keeps the constants in registers. */
+/* The scan, for K anchors (the anchors are padded to K with copies of the
+ * first, so the compiler unrolls the comparisons and keeps the constants
+ * in registers). 32 bytes of text at a time, with 0x20 set in every byte
+ * (upper-case ASCII becomes lower case; a few other bytes merge, such as
+ * '\\' and '|', which only makes candidates that verify() turns down),
+ * are compared with each anchor's first byte at a position and its second
+ * at the next. */
 __attribute__((always_inline, target("avx2"))) static inline bool
 scan_k(const sg_anchor *a, const unsigned char *p, size_t n, sg_aho_hit_fn hit, void *ctx,
-       sg_anchor_doubt_fn doubt, void *dctx, const unsigned K)
+       sg_anchor_doubt_fn doubt, void *dctx, const unsigned K, const bool singles)
 {
-    const __m256i bsl = _mm256_set1_epi8('\\'), u = _mm256_set1_epi8('u'),
-                  sl = _mm256_set1_epi8('/');
-    __m256i ca[ANCHOR_MAX], cb[ANCHOR_MAX], ma[ANCHOR_MAX], mb[ANCHOR_MAX];
+    __m256i ca[ANCHOR_MAX], cb[ANCHOR_MAX];
+    bool one[ANCHOR_MAX];
     for (unsigned c = 0; c < K; c++) {
         unsigned x = c < a->k ? c : 0;
-        unsigned char ba = a->a[x], bb = a->single[x] ? 0xff : a->b[x];
-        ca[c] = _mm256_set1_epi8((char)ba);
-        cb[c] = _mm256_set1_epi8((char)bb);
-        ma[c] = _mm256_set1_epi8(ba >= 'a' && ba <= 'z' ? 0x20 : 0);
-        mb[c] = _mm256_set1_epi8(a->single[x] ? (char)0xff : bb >= 'a' && bb <= 'z' ? 0x20 : 0);
+        ca[c] = _mm256_set1_epi8((char)(a->a[x] | 0x20));
+        cb[c] = _mm256_set1_epi8((char)(a->b[x] | 0x20));
+        one[c] = a->single[x];
     }
     size_t i = 0;
     bool last = false; /* the block that ends the text has been done */
@@ -277,15 +278,20 @@ scan_k(const sg_anchor *a, const unsigned char *p, size_t n, sg_aho_hit_fn hit, 
         }
         __m256i v = _mm256_loadu_si256((const __m256i *)(p + at));
         __m256i w = _mm256_loadu_si256((const __m256i *)(p + at + 1));
+        const __m256i bit = _mm256_set1_epi8(0x20);
+        __m256i vf = _mm256_or_si256(v, bit), wf = _mm256_or_si256(w, bit);
         __m256i m = _mm256_setzero_si256();
-        for (unsigned c = 0; c < K; c++)
-            m = _mm256_or_si256(
-                m, _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_or_si256(v, ma[c]), ca[c]),
-                                    _mm256_cmpeq_epi8(_mm256_or_si256(w, mb[c]), cb[c])));
+#pragma GCC unroll 8
+        for (unsigned c = 0; c < K; c++) {
+            __m256i x = _mm256_cmpeq_epi8(vf, ca[c]);
+            m = _mm256_or_si256(m, singles && one[c] ? x
+                                                     : _mm256_and_si256(x, _mm256_cmpeq_epi8(wf, cb[c])));
+        }
         if (doubt) {
-            __m256i esc = _mm256_and_si256(_mm256_cmpeq_epi8(v, bsl),
-                                           _mm256_or_si256(_mm256_cmpeq_epi8(w, u),
-                                                           _mm256_cmpeq_epi8(w, sl)));
+            __m256i esc = _mm256_and_si256(
+                _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')),
+                _mm256_or_si256(_mm256_cmpeq_epi8(w, _mm256_set1_epi8('u')),
+                                _mm256_cmpeq_epi8(w, _mm256_set1_epi8('/'))));
             if ((_mm256_movemask_epi8(esc) | _mm256_movemask_epi8(v)) &&
                 doubt(dctx, (const char *)p, at, at + 32, n))
                 return false;
@@ -313,9 +319,13 @@ __attribute__((target("avx2"))) static bool scan_avx2(const sg_anchor *a, const 
                                                       size_t n, sg_aho_hit_fn hit, void *ctx,
                                                       sg_anchor_doubt_fn doubt, void *dctx)
 {
+    if (a->any_single)
+        return scan_k(a, p, n, hit, ctx, doubt, dctx, ANCHOR_MAX, true);
+    if (a->k <= 2)
+        return scan_k(a, p, n, hit, ctx, doubt, dctx, 2, false);
     if (a->k <= 4)
-        return scan_k(a, p, n, hit, ctx, doubt, dctx, 4);
-    return scan_k(a, p, n, hit, ctx, doubt, dctx, ANCHOR_MAX);
+        return scan_k(a, p, n, hit, ctx, doubt, dctx, 4, false);
+    return scan_k(a, p, n, hit, ctx, doubt, dctx, ANCHOR_MAX, false);
 }
 #endif
 

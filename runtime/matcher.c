@@ -7,6 +7,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "anchor.h"
 #include "fold.h"
+#include "memo.h"
 #include "match.h"
 #include "rs.h"
 #include "values.h"
@@ -63,6 +64,8 @@ struct sigma_matcher {
 
     uint32_t *pat_gen;
     uint32_t *group_gen;
+    uint32_t *need_gen; /* per rule: the event its need_met bits are for */
+    uint8_t *need_met;
     uint64_t *mark;
     size_t nw, mark_lo, mark_hi;
 
@@ -76,6 +79,7 @@ struct sigma_matcher {
     size_t raw_len;
 
     disp_memo disp_cache[2];
+    sg_memo *memo; /* prefilter hits of repeated values (memo.h) */
 
     pcre2_match_data *md;
     pcre2_match_context *mctx;
@@ -150,8 +154,11 @@ void sigma_matcher_destroy(sigma_matcher *m)
         sg_free(m->blocks);
         m->blocks = n;
     }
+    sg_memo_free(m->memo);
     sg_free(m->pat_gen);
     sg_free(m->group_gen);
+    sg_free(m->need_gen);
+    sg_free(m->need_met);
     sg_free(m->mark);
     sg_free(m->hits);
     sg_free(m->evals);
@@ -178,11 +185,15 @@ sigma_status sigma_matcher_create(const sigma_ruleset *rs, sigma_matcher **out)
     m->slot_last = sg_calloc(ns, sizeof *m->slot_last);
     m->pat_gen = sg_calloc(rs->npatterns + 1, sizeof *m->pat_gen);
     m->group_gen = sg_calloc(rs->ngroups + 1, sizeof *m->group_gen);
+    m->need_gen = sg_calloc(rs->nrules + 1, sizeof *m->need_gen);
+    m->need_met = sg_calloc(rs->nrules + 1, sizeof *m->need_met);
+    m->memo = sg_memo_create(rs->nslots);
     m->mark = sg_calloc(m->nw, sizeof *m->mark);
     m->md = pcre2_match_data_create(1, NULL);
     m->mctx = pcre2_match_context_create(NULL);
     m->jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
     if (!m->slot_gen || !m->slot_first || !m->slot_last || !m->pat_gen || !m->group_gen ||
+        !m->need_gen || !m->need_met || !m->memo ||
         !m->mark || !m->md || !m->mctx || !m->jit) {
         sigma_matcher_destroy(m);
         return SIGMA_ENOMEM;
@@ -288,6 +299,7 @@ void sg_matcher_begin(sigma_matcher *m)
         memset(m->slot_gen, 0, (rs->nslots ? rs->nslots : 1) * sizeof *m->slot_gen);
         memset(m->pat_gen, 0, (rs->npatterns + 1) * sizeof *m->pat_gen);
         memset(m->group_gen, 0, (rs->ngroups + 1) * sizeof *m->group_gen);
+        memset(m->need_gen, 0, (rs->nrules + 1) * sizeof *m->need_gen);
         m->gen = 1;
     }
     m->nvals = 0;
@@ -613,8 +625,15 @@ static bool value_test(sigma_matcher *m, const rtest *t, mval *x)
     case RT_REGEX: {
         if (!x->text || !t->re)
             return false;
-        int rc = pcre2_match(t->re, (PCRE2_SPTR)x->text, x->tlen, 0, 0, m->md, m->mctx);
-        return rc >= 0;
+        /* remembered for repeated values (memo.h), but not by the
+         * reference (--no-prefilter) */
+        int known = m->no_prefilter ? -1 : sg_memo_test_get(m->memo, t, x->text, x->tlen);
+        if (known >= 0)
+            return known;
+        bool r = pcre2_match(t->re, (PCRE2_SPTR)x->text, x->tlen, 0, 0, m->md, m->mctx) >= 0;
+        if (!m->no_prefilter)
+            sg_memo_test_put(m->memo, t, x->text, x->tlen, r);
+        return r;
     }
     case RT_CIDR:
         return cidr_test(t, x);
@@ -696,6 +715,12 @@ static bool set_eval(sigma_matcher *m, const rset *S)
         const char *s = scan_text(m, &m->vals[i], &n);
         if (!s)
             continue;
+        int known = sg_memo_test_get(m->memo, S, s, n);
+        if (known >= 0) {
+            if (known)
+                return true;
+            continue;
+        }
         /* only the end of the text can hold an endswith literal, only its
          * start a startswith or exact one */
         size_t from = 0, to = n;
@@ -704,7 +729,9 @@ static bool set_eval(sigma_matcher *m, const rset *S)
         else if (!(S->modes & anywhere) && n > S->maxlen)
             to = S->maxlen;
         set_ctx c = {S, n, from};
-        if (sg_aho_find(S->ac, s + from, to - from, set_found, &c))
+        bool found = sg_aho_find(S->ac, s + from, to - from, set_found, &c);
+        sg_memo_test_put(m->memo, S, s, n, found);
+        if (found)
             return true;
     }
     return false;
@@ -770,8 +797,22 @@ static void on_hit(void *ctx, uint32_t pid)
         return;
     m->pat_gen[pid] = m->gen;
     const sigma_ruleset *rs = m->rs;
-    for (uint32_t k = rs->pat_off[pid]; k < rs->pat_off[pid + 1]; k++)
-        mark(m, rs->pat_rules[k]);
+    for (uint32_t k = rs->pat_off[pid]; k < rs->pat_off[pid + 1]; k++) {
+        uint32_t r = rs->pat_rules[k] >> 2, need = rs->pat_rules[k] & 3;
+        unsigned all = rs->rule_needs[r];
+        if (all == 1) {
+            mark(m, r);
+            continue;
+        }
+        /* every need of the rule has to be met in this event */
+        if (m->need_gen[r] != m->gen) {
+            m->need_gen[r] = m->gen;
+            m->need_met[r] = 0;
+        }
+        m->need_met[r] |= (uint8_t)(1u << need);
+        if (m->need_met[r] == (1u << all) - 1)
+            mark(m, r);
+    }
 }
 
 /* Is the backslash at p[i] an escape (an odd run of backslashes ends
@@ -868,7 +909,7 @@ static void scan_values(sigma_matcher *m, const sg_aho *ac, uint32_t slot)
         uint32_t n;
         const char *s = scan_text(m, &m->vals[i], &n);
         if (s)
-            sg_aho_scan(ac, s, n, on_hit, m);
+            sg_memo_scan(m->memo, slot, ac, s, n, on_hit, m);
     }
 }
 

@@ -254,6 +254,7 @@ typedef struct atom {
     uint32_t len;
     const char *s; /* folded, ASCII */
     unsigned rarity;
+    uint32_t group; /* which of the rule's needs it serves (rule_need) */
 } atom;
 
 typedef struct atomvec {
@@ -532,7 +533,7 @@ static bool test_atom(sigma_ruleset *rs, const rtest *t, atom *out, bool *has)
     unsigned score;
     if (!best_window(s, n, &off, &len, &score))
         return true; /* only control characters: no atom */
-    *out = (atom){t->slot, (uint32_t)len, s + off, score};
+    *out = (atom){t->slot, (uint32_t)len, s + off, score, 0};
     *has = true;
     return true;
 }
@@ -602,6 +603,93 @@ static bool node_need(sigma_ruleset *rs, uint32_t n, atomvec *av, need *out, uns
     default: /* NOT, TRUE: nothing is required */
         return true;
     }
+}
+
+/* A rule's needs: `top` (evaluated on every event of its groups), or
+ * ngroups sets of atoms (atom.group), each of which must have one atom
+ * occurring: the needs of up to SG_NEEDS_MAX conjuncts of a rule that is
+ * an AND, so a rule with two rare conditions is not evaluated for an event
+ * that has only one of them. */
+typedef struct rule_need {
+    bool top;
+    atom *atoms;
+    size_t n;
+    unsigned ngroups;
+} rule_need;
+
+/* A conjunct's need is worth a group of its own only when its atoms are
+ * this rare (see atom_score); the first group is always kept. */
+#define EXTRA_NEED_SCORE 8
+
+/* The needs of rule R (see rule_need): the best conjunct's, and those of
+ * up to SG_NEEDS_MAX - 1 more conjuncts whose atoms are rare enough. The
+ * atoms are copied into the arena a. */
+static bool rule_needs(sigma_ruleset *rs, const rrule *R, atomvec *av, sg_arena *a,
+                       rule_need *out)
+{
+    typedef struct cand {
+        size_t start, n;
+        unsigned score;
+    } cand;
+    cand c[SG_NEEDS_MAX];
+    unsigned nc = 0;
+    av->n = 0;
+    const rnode root = rs->nodes[R->root];
+    if (root.kind != RN_AND) {
+        need nd;
+        if (!node_need(rs, R->root, av, &nd, 0))
+            return false;
+        out->top = nd.top;
+        if (!nd.top)
+            c[nc++] = (cand){nd.start, nd.n, nd.score};
+    } else {
+        out->top = true;
+        for (uint32_t k = 0; k < root.n; k++) {
+            size_t before = av->n;
+            need nd;
+            if (!node_need(rs, rs->kids[root.a + k], av, &nd, 1))
+                return false;
+            if (nd.top) {
+                av->n = before;
+                continue;
+            }
+            out->top = false;
+            /* keep the best SG_NEEDS_MAX (higher score, then fewer atoms) */
+            cand x = {nd.start, nd.n, nd.score};
+            unsigned at = nc;
+            while (at > 0 && (c[at - 1].score < x.score ||
+                              (c[at - 1].score == x.score && c[at - 1].n > x.n)))
+                at--;
+            if (at >= SG_NEEDS_MAX)
+                continue; /* its atoms stay unused in av */
+            if (nc == SG_NEEDS_MAX)
+                nc--;
+            memmove(c + at + 1, c + at, (nc - at) * sizeof *c);
+            c[at] = x;
+            nc++;
+        }
+    }
+    out->n = 0;
+    out->ngroups = 0;
+    if (out->top)
+        return true;
+    size_t total = 0;
+    for (unsigned i = 0; i < nc; i++)
+        total += c[i].n;
+    out->atoms = sg_arena_alloc(a, (total ? total : 1) * sizeof(atom));
+    if (!out->atoms)
+        return false;
+    for (unsigned i = 0; i < nc; i++) {
+        if (i > 0 && c[i].score < EXTRA_NEED_SCORE)
+            break;
+        for (size_t j = 0; j < c[i].n; j++) {
+            atom x = av->v[c[i].start + j];
+            x.group = i;
+            out->atoms[out->n++] = x;
+        }
+        out->ngroups++;
+    }
+    return true;
 }
 
 /* ---- string sets ------------------------------------------------------------------------ */
@@ -721,14 +809,8 @@ static size_t json_escape(const char *s, size_t n, char *out)
     return k;
 }
 
-typedef struct rule_need {
-    bool top;
-    atom *atoms;
-    size_t n;
-} rule_need;
-
 typedef struct pair {
-    uint32_t pat, rule;
+    uint32_t pat, rule; /* rule << 2 | group (rs->pat_rules) */
 } pair;
 
 static int cmp_pair(const void *a, const void *b)
@@ -755,6 +837,7 @@ void sg_prefilter_free(sigma_ruleset *rs)
     sg_free(rs->combo);
     sg_free(rs->pat_off);
     sg_free(rs->pat_rules);
+    sg_free(rs->rule_needs);
 }
 
 /* Pick the dispatch fields: the slots most rules pin with equalities. */
@@ -873,22 +956,14 @@ bool sg_prefilter_build(sigma_ruleset *rs)
     }
     /* Each rule's atoms. */
     needs = sg_calloc(nr ? nr : 1, sizeof *needs);
-    if (!needs)
+    rs->rule_needs = sg_calloc(nr ? nr : 1, sizeof *rs->rule_needs);
+    if (!needs || !rs->rule_needs)
         goto out;
-    for (size_t r = 0; r < nr; r++) {
-        av.n = 0;
-        need nd;
-        if (!node_need(rs, rs->rules[r].root, &av, &nd, 0))
+    for (size_t r = 0; r < nr; r++)
+        if (!rule_needs(rs, &rs->rules[r], &av, tmp, &needs[r]))
             goto out;
-        needs[r].top = nd.top;
-        if (!nd.top && nd.n) {
-            needs[r].atoms = sg_arena_alloc(tmp, nd.n * sizeof(atom));
-            if (!needs[r].atoms)
-                goto out;
-            memcpy(needs[r].atoms, av.v + nd.start, nd.n * sizeof(atom));
-            needs[r].n = nd.n;
-        }
-    }
+        else
+            rs->rule_needs[r] = (uint8_t)(needs[r].ngroups ? needs[r].ngroups : 1);
     /* Groups: always-rules, and per slot an automaton of the atoms. */
     rs->groups = sg_calloc(rs->ngroups ? rs->ngroups : 1, sizeof *rs->groups);
     uint32_t *first_combo = sg_arena_alloc(tmp, (rs->ngroups + 1) * sizeof *first_combo);
@@ -956,7 +1031,7 @@ bool sg_prefilter_build(sigma_ruleset *rs)
                     pairs = p;
                     cappairs = cp;
                 }
-                pairs[npairs++] = (pair){pid, (uint32_t)r};
+                pairs[npairs++] = (pair){pid, (uint32_t)r << 2 | a->group};
             }
         }
         /* Keywords in JSON events: the same atoms JSON-escaped, scanned over

@@ -25,6 +25,9 @@
 #include <stdint.h>
 
 #define SG_NO_SLOT UINT32_MAX
+/* A rule is evaluated when the atoms of up to this many of its conjuncts
+ * occur (see prefilter.c: rule_needs). */
+#define SG_NEEDS_MAX 2
 
 /* ---- tests --------------------------------------------------------------- */
 
@@ -158,7 +161,8 @@ struct sigma_ruleset {
     size_t ngroups;
 
     uint32_t *pat_off; /* pattern id -> rules pat_rules[pat_off[p] .. pat_off[p + 1]) */
-    uint32_t *pat_rules;
+    uint32_t *pat_rules; /* rule << 2 | which of its needs the pattern serves */
+    uint8_t *rule_needs; /* per rule: how many needs must be met (1..SG_NEEDS_MAX) */
     size_t npatterns;
 
     size_t ac_memory, ac_states, nalways_total;
