@@ -755,14 +755,14 @@ static bool build_sets(sigma_ruleset *rs)
     size_t cap = 0;
     for (size_t n = 0; n < rs->nnodes; n++) {
         rnode *x = &rs->nodes[n];
-        if (x->kind != RN_OR || x->n < SET_MIN)
+        if (x->kind != RN_OR || x->n < SET_MIN || x->n > UINT16_MAX)
             continue;
         uint32_t *k = rs->kids + x->a;
         x->set = (uint32_t)rs->nsets;
         size_t done = 0;
         for (size_t i = 0; i < x->n; i++) {
             uint32_t slot, s2;
-            if (i < done || !set_member(rs, k[i], &slot))
+            if (i < done || !set_member(rs, k[i], &slot) || x->nsets == UINT8_MAX)
                 continue;
             size_t cnt = 0;
             for (size_t j = i; j < x->n; j++)
@@ -789,7 +789,7 @@ static bool build_sets(sigma_ruleset *rs)
             done += cnt;
             i = done - 1;
         }
-        x->nset = (uint32_t)done;
+        x->nset = (uint16_t)done;
     }
     return true;
 }

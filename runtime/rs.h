@@ -54,20 +54,30 @@ typedef struct rt_seg {
     const char *s;
 } rt_seg;
 
+/* 48 bytes: an evaluation reads few cache lines (the kinds' fields share
+ * space). */
 typedef struct rtest {
     uint8_t kind, mode, op, part;
     bool cased, exists, is_int;
     uint8_t family, prefix;
     uint32_t slot; /* field slot, or the keyword slot */
     uint32_t ref;  /* FIELDREF */
-    const char *lit;
-    size_t len;
-    rt_seg *segs;
-    uint32_t nsegs;
-    pcre2_code *re;
-    uint8_t addr[16];
-    int64_t i;
-    double f;
+    union {
+        uint32_t len;   /* STR, REGEX (its source) */
+        uint32_t nsegs; /* GLOB */
+    };
+    union {
+        const char *lit; /* STR: the literal; REGEX: its source (for atoms) */
+        rt_seg *segs;    /* GLOB */
+    };
+    union {
+        pcre2_code *re; /* REGEX */
+        struct {        /* NUM, TIME */
+            int64_t i;
+            double f;
+        };
+        uint8_t addr[16]; /* CIDR */
+    };
 } rtest;
 
 /* ---- expression ------------------------------------------------------------ */
@@ -76,12 +86,14 @@ enum { RN_AND, RN_OR, RN_NOT, RN_TEST, RN_TRUE, RN_FALSE };
 
 typedef struct rnode {
     uint8_t kind;
-    uint32_t a; /* AND/OR: first kid in kids[]; NOT: child node; TEST: test */
-    uint32_t n; /* AND/OR: number of kids */
     /* OR: its first `nset` kids are case-insensitive string tests decided
      * together by string sets rs->sets[set .. set + nsets) (one per
      * field); the other kids follow them. */
-    uint32_t set, nsets, nset;
+    uint8_t nsets;
+    uint16_t nset;
+    uint32_t a; /* AND/OR: first kid in kids[]; NOT: child node; TEST: test */
+    uint32_t n; /* AND/OR: number of kids */
+    uint32_t set;
 } rnode;
 
 /* Many literals on one field in one OR (`Image|endswith: [...]`): one

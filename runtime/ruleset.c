@@ -190,7 +190,7 @@ static bool compile_regex(builder *B, const ir_test *t, rtest *r)
      * works through the interpreter. */
     (void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
     r->lit = sg_arena_strndup(B->rs->arena, t->re, t->re_len); /* for atom extraction */
-    r->len = t->re_len;
+    r->len = t->re_len > UINT32_MAX ? 0 : (uint32_t)t->re_len; /* 0: no atom */
     r->cased = !(t->re_flags & IR_RE_I);
     return r->lit != NULL;
 }
@@ -206,7 +206,13 @@ static bool compile_str(builder *B, const ir_test *t, rtest *r)
     size_t n;
     if (ir_segs_literal(t->segs, t->nsegs, &s, &n)) {
         r->kind = RT_STR;
-        r->lit = fold_copy(B, n ? s : "", n, t->cased, &r->len);
+        if (n > UINT32_MAX) {
+            unsupported(B, t->pos, "value longer than 4 GiB");
+            return true;
+        }
+        size_t len = 0;
+        r->lit = fold_copy(B, n ? s : "", n, t->cased, &len);
+        r->len = (uint32_t)len;
         return r->lit != NULL;
     }
     if (ir_segs_has(t->segs, t->nsegs, IR_SEG_PLACEHOLDER)) {
@@ -426,7 +432,8 @@ void sigma_ruleset_destroy(sigma_ruleset *rs)
     if (!rs)
         return;
     for (size_t i = 0; i < rs->ntests; i++)
-        pcre2_code_free(rs->tests[i].re);
+        if (rs->tests[i].kind == RT_REGEX)
+            pcre2_code_free(rs->tests[i].re);
     sg_prefilter_free(rs);
     sg_free(rs->rules);
     sg_free(rs->nodes);
