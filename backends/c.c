@@ -44,6 +44,8 @@
 #define TARGET "c"
 /* Parentheses nest one level per IR level; clang stops at 256. */
 #define MAX_DEPTH 120
+/* ORs and ANDs of this many value tests become tables (wide_list). */
+#define WIDE 16
 
 /* ---- state of one compile run ---------------------------------------------------------------- */
 
@@ -80,6 +82,7 @@ typedef struct gen {
     sg_strbuf defs;  /* definitions of the data this rule uses first */
     sg_strbuf key;  /* scratch: the key of one test's data */
     size_t ntests;
+    size_t ntables; /* leaf tables: sgc_r<rule>_t<n> */
 } gen;
 
 static sigma_status unsupported(gen *g, sg_pos pos, const char *what)
@@ -434,11 +437,60 @@ static sigma_status test_code(gen *g, const ir_test *t, sg_strbuf *e)
     return SIGMA_OK;
 }
 
+/* A value test that can sit in a leaf table (see wide_list). */
+static bool is_leaf(const ir_node *n)
+{
+    if (n->kind != IR_TEST)
+        return false;
+    ir_test_kind k = n->test->kind;
+    return k == IR_T_STR || k == IR_T_REGEX || k == IR_T_CIDR || k == IR_T_NUM ||
+           k == IR_T_TIMEPART;
+}
+
+/* A wide OR/AND of value tests (a list of values: 4,434 hashes in one
+ * SigmaHQ rule) becomes a static table walked by sgc_or()/sgc_and(): one
+ * C expression that long takes compilers minutes to optimise. */
+static sigma_status wide_list(gen *g, const ir_node *n, sg_strbuf *e)
+{
+    sg_strbuf t;
+    sigma_status st = SIGMA_OK;
+    size_t table = g->ntables++;
+    sg_sb_init(&t);
+    for (size_t i = 0; i < n->nkids && st == SIGMA_OK; i++) {
+        const ir_test *x = n->kids[i]->test;
+        size_t id = 0;
+        const char *fn = NULL;
+        g->ntests++;
+        if ((st = value_test(g, x, &id, &fn)) != SIGMA_OK)
+            break;
+        sg_sb_puts(&t, "    {");
+        st = field_ref(g, x->field ? x->field : "_raw", &t);
+        sg_sb_printf(&t, ", %s, &sgc_d%zu, %d},\n", fn, id, x->field ? 0 : 1);
+    }
+    if (st == SIGMA_OK) {
+        sg_sb_printf(&g->defs, "static const sgc_leaf sgc_r%zu_t%zu[] = {\n%s};\n",
+                     g->run->nrules, table, sg_sb_str(&t));
+        sg_sb_printf(e, "%s(ev, sgc_r%zu_t%zu, %zu)", n->kind == IR_OR ? "sgc_or" : "sgc_and",
+                     g->run->nrules, table, n->nkids);
+    }
+    if (t.failed)
+        st = SIGMA_ENOMEM;
+    sg_sb_free(&t);
+    return st;
+}
+
 /* The expression as C; level 0 is the return statement's. */
 static sigma_status expr(gen *g, const ir_node *n, unsigned level, sg_strbuf *e)
 {
     if (level > MAX_DEPTH)
         return unsupported(g, n->pos, "the condition is nested too deeply for C compilers");
+    if ((n->kind == IR_OR || n->kind == IR_AND) && n->nkids >= WIDE) {
+        size_t k = 0;
+        while (k < n->nkids && is_leaf(n->kids[k]))
+            k++;
+        if (k == n->nkids)
+            return wide_list(g, n, e);
+    }
     switch (n->kind) {
     case IR_TRUE:
         sg_sb_putc(e, '1');
@@ -605,7 +657,7 @@ static sigma_status emit_rule(const ir_rule *r, const sg_target_opts *o, sg_aren
     crun *run = o->run;
     if (!run)
         return SIGMA_ENOMEM; /* run_new failed */
-    gen g = {r, run, a, d, {0}, {0}, {0}, 0};
+    gen g = {r, run, a, d, {0}, {0}, {0}, 0, 0};
     sg_strbuf e;
     sg_sb_init(&g.fdefs);
     sg_sb_init(&g.defs);

@@ -105,7 +105,7 @@ then
     # JSON lines (an edge build of the driver writes them)
     # shellcheck disable=SC2046
     "$TMP/edge/drv" --variants $(cat "$TMP/files") >"$TMP/var/variants.jsonl"
-    # -O0: this file has 2,400 rules and optimising it takes minutes
+    # -O0: tests/c_compile.sh optimises this file already
     # shellcheck disable=SC2046
     diff_run corpus -O0 "$SIGMA_CORPUS/rules/windows" evtx-json $(cat "$TMP/files") \
         "$TMP/var/variants.jsonl"

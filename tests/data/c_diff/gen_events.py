@@ -130,6 +130,21 @@ for c in ["alpha omega", "OMEGA x ALPHA", "alpha", "alpha omega harmless", "xpre
     for img in ["c:\\tool.exe", "c:\\TOOL.EXE", "tool.exe", None]:
         e(Cmd=c, Img=img)
 
+# wide lists (tables in the generated code)
+e(Msg="xx KW07X yy"); e(Msg=["a", "kw18x"]); e(Msg="kw19x"); e(Deep={"m": "kw01x"})
+e(Name=" ".join("p%02d" % i for i in range(1, 18))); e(Name=" ".join("P%02d" % i for i in range(17, 0, -1)))
+e(Name=" ".join("p%02d" % i for i in range(1, 17))); e(Name=["p01 p02", "p03"])
+for v in [3, "5", 6, 5.0]:
+    e(Num=v)
+for v in ["10.1.1.1", "192.168.9.9", "::1", "11.0.0.1"]:
+    e(Ip=v)
+for v in ["wide1", "WIDE3", "wide3", "wide4"]:
+    e(Text=v)
+for v in ["ws3-x", "WS5", "w", "xws1"]:
+    e(Name=v)
+for v in ["2024-01-01T01:00:00Z", "2024-01-01T03:00:00Z"]:
+    e(Time=v)
+
 # every probe value in every field
 probes = ["", "a", "A", "abc", "ABC", "Abc", "é", "É", "ß", "ẞ", "ſ", "\u212a", "k", "K", "µ",
           "μ", "Μ", "ς", "σ", "Σ", "ё", "Ё", "İ", "ı", "ＡＢＣ", "😀", "e\u0301", "\u0000",

@@ -382,6 +382,14 @@ static SGC_UNUSED int sgc_single(sgc_ev *ev, const sgc_field *f)
     return ev->state[f->idx] != 4;
 }
 
+/* One test of a leaf table: an OR/AND of many value tests (see sgc_or). */
+typedef struct sgc_leaf {
+    const sgc_field *f;
+    sgc_vtest t;
+    const void *arg;
+    unsigned char kw; /* a keyword: f is `_raw`, else every string */
+} sgc_leaf;
+
 typedef struct sgc_kwctx {
     sgc_vtest t;
     const void *arg;
@@ -406,6 +414,27 @@ static SGC_CALLED int sgc_kw(sgc_ev *ev, const sgc_field *raw, sgc_vtest t, cons
     sgc_kwctx k = {t, arg, 0};
     ev->acc->each(ev->event, sgc_kw_one, &k);
     return k.hit;
+}
+
+/* Does some test of the table hold? (all == 0) / Do all hold? (all == 1) */
+static SGC_UNUSED int sgc_list(sgc_ev *ev, const sgc_leaf *l, size_t n, int all)
+{
+    for (size_t i = 0; i < n; i++) {
+        int r = l[i].kw ? sgc_kw(ev, l[i].f, l[i].t, l[i].arg) : sgc_any(ev, l[i].f, l[i].t, l[i].arg);
+        if (r != all)
+            return r;
+    }
+    return all;
+}
+
+static SGC_CALLED int sgc_or(sgc_ev *ev, const sgc_leaf *l, size_t n)
+{
+    return sgc_list(ev, l, n, 0);
+}
+
+static SGC_CALLED int sgc_and(sgc_ev *ev, const sgc_leaf *l, size_t n)
+{
+    return sgc_list(ev, l, n, 1);
 }
 
 static SGC_CALLED int sgc_null(sgc_ev *ev, const sgc_field *f)
