@@ -628,6 +628,8 @@ static sigma_status atom_set(gen *g, const ir_node *root, const ir_node *used[2]
     sigma_status st = SIGMA_OK;
     for (size_t i = 0; i < n && st == SIGMA_OK; i++) {
         unsigned gram[3] = {0, 0, 0}, ng = grams(v[i].lit, v[i].len, gram);
+        for (unsigned j = ng; j < 3 && ng; j++)
+            gram[j] = gram[0]; /* sgc_atoms_ok checks all three */
         sg_sb_reset(&f);
         st = field_ref(g, v[i].field, &f);
         sg_sb_printf(&items, "    {%s, {%u, %u, %u}, %u},\n", sg_sb_str(&f), gram[0], gram[1],

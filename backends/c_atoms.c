@@ -98,7 +98,7 @@ static aset atoms(sg_arena *a, const ir_node *n, const ir_node *const *skip, siz
             size_t min = SIZE_MAX; /* fewer atoms, then longer ones, filter better */
             for (size_t j = 0; j < k.n; j++)
                 min = k.v[j].len < min ? k.v[j].len : min;
-            if (!best.ok || k.n < best.n || (k.n == best.n && min > best_min)) {
+            if (!best.ok || min > best_min || (min == best_min && k.n < best.n)) {
                 best = k;
                 best_min = min;
             }

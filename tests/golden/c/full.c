@@ -877,9 +877,26 @@ static SGC_UNUSED int sgc_maybe_nonascii(sgc_ev *ev, const sgc_field *f)
 /* Can one of the rule's atoms occur in this event? */
 static SGC_CALLED int sgc_atoms_ok(sgc_ev *ev, const sgc_atoms *as)
 {
+    const sgc_field *f = NULL;
+    const unsigned char *b = NULL;
+    int have = 0;
     for (size_t i = 0; i < as->n; i++) {
         const sgc_atom *a = &as->atom[i];
-        if (a->n ? sgc_grams(ev, a->f, a->gram, a->n) : sgc_maybe_nonascii(ev, a->f))
+        if (!a->n) {
+            if (sgc_maybe_nonascii(ev, a->f))
+                return 1;
+            continue;
+        }
+        if (a->f != f) { /* atoms of one field come together */
+            f = a->f;
+            have = sgc_bloom(ev, f, &b);
+        }
+        if (have < 0)
+            return 1;
+        /* fewer than three sequences repeat the first */
+        if (have && (b[a->gram[0] >> 3] >> (a->gram[0] & 7) & 1) &&
+            (b[a->gram[1] >> 3] >> (a->gram[1] & 7) & 1) &&
+            (b[a->gram[2] >> 3] >> (a->gram[2] & 7) & 1))
             return 1;
     }
     return 0;

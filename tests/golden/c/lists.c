@@ -70,7 +70,7 @@ static const sgc_atom sgc_d32_atoms[] = {
     {&sgc_f0, {351, 857, 894}, 3},
     {&sgc_f0, {351, 1300, 894}, 3},
     {&sgc_f0, {351, 1744, 894}, 3},
-    {&sgc_f1, {491, 0, 0}, 1},
+    {&sgc_f1, {491, 491, 491}, 1},
 };
 static const sgc_atoms sgc_d32 = {17, sgc_d32_atoms};
 static int sgc_rule_0(sgc_ev *ev)
