@@ -97,6 +97,20 @@ for id in $(sed -n 's/^id: //p' "$D/rules.yml" "$D/regex.yml"); do
     grep -q " $id\$" "$TMP/edge/c.all" && ok || ko "edge rule $id never fired"
 done
 
+# the generated code under ASan and UBSan, when the compiler has them
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -g"
+# shellcheck disable=SC2086
+if "$CC" $CFLAGS_GEN -O1 $SAN -I"$TMP/edge" -o "$TMP/edge/drv-san" \
+    "$top_srcdir/tests/c_diff_main.c" "$TMP/edge/rules.c" 2>/dev/null; then
+    "$TMP/edge/drv-san" "$D/events.jsonl" "$D/regex_events.jsonl" 2>"$TMP/edge/san.err" |
+        sort >"$TMP/edge/san.out"
+    if [ -s "$TMP/edge/san.err" ] || ! cmp -s "$TMP/edge/san.out" "$TMP/edge/c.all"; then
+        ko "edge: the generated code under sanitizers"; head -20 "$TMP/edge/san.err" >&2
+    else ok; echo "edge: clean under $SAN"; fi
+else
+    echo "(no sanitizers in $CC)"
+fi
+
 if [ -d "$SIGMA_CORPUS/regression_data/rules/windows" ] && [ -d "$SIGMA_CORPUS/rules/windows" ]
 then
     find "$SIGMA_CORPUS/regression_data/rules/windows" -name '*.json' | sort >"$TMP/files"
