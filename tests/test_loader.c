@@ -513,6 +513,8 @@ static void test_loader_reuse(void)
         deep,
         "title: e\n---\ntitle: f\n---\ntitle: g\n", /* over the 2-document limit */
         "a: &x 1\nb: *x\n",
+        "%unknown directive\n", /* collected by libfyaml without a stream error */
+        "title: [h\n",
         "title: h\n",
     };
     sg_load_limits lim = {0, 2};
@@ -551,6 +553,37 @@ static void test_loader_reuse(void)
     sg_loader_destroy(NULL);
 }
 
+/* libfyaml 0.7.12 crashes when destroying a parser that reported a tab
+ * before an indicator after `:` in an explicit key: refused before it. */
+static void test_tab_in_explicit_key(void)
+{
+    static const struct {
+        const char *yaml;
+        unsigned line, col;
+    } cases[] = {
+        {"? W:\t?", 1, 5},
+        {"a:\n  ? b:\t|\n", 2, 7},
+        {"\xef\xbb\xbf- ? a: \t- ", 1, 8},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        loaded l;
+        load(&l, cases[i].yaml);
+        int ok = test_has_diag(&l.d, "yaml", cases[i].line, cases[i].col);
+        if (!ok)
+            test_dump_diags(&l.d);
+        CU_ASSERT_TRUE(ok);
+        CU_ASSERT_EQUAL(l.n, 0);
+        unload(&l);
+    }
+    /* a tab after `:` elsewhere is still libfyaml's to judge */
+    loaded l;
+    load(&l, "title: t\ndescription:\t|\n  text\n");
+    CU_ASSERT_EQUAL(l.d.nerrors, 0);
+    CU_ASSERT_EQUAL_FATAL(l.n, 1);
+    CU_ASSERT_STRING_EQUAL(l.r[0]->description.s, "text\n");
+    unload(&l);
+}
+
 void test_loader_register(void)
 {
     CU_pSuite s = CU_add_suite("loader", NULL, NULL);
@@ -567,4 +600,5 @@ void test_loader_register(void)
     CU_add_test(s, "duplicate keys", test_duplicate_keys);
     CU_add_test(s, "error in a later document", test_error_in_later_document);
     CU_add_test(s, "one loader for many files", test_loader_reuse);
+    CU_add_test(s, "tab after an explicit key refused before libfyaml", test_tab_in_explicit_key);
 }
