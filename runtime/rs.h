@@ -7,11 +7,17 @@
  * Speed comes from three layers, cheapest first:
  * 1. dispatch: up to two "dispatch fields" (those most rules pin with an
  *    equality, e.g. Channel and EventID after the evtx-json pipeline) map
- *    an event to a group holding only the rules that can match it;
+ *    an event to a group holding only the rules that can match it; the
+ *    conjuncts dispatch decided are not evaluated again (rrule.fast_root);
  * 2. prefilter: per group and field, an Aho-Corasick automaton over the
- *    rules' atoms (literals a match needs); a rule is evaluated only when
- *    one of its atoms occurs, or when it has none (always-rules);
- * 3. evaluation of the flattened expression, short-circuit. */
+ *    rules' atoms (literals a match needs; keywords are looked for in the
+ *    event's JSON text by SIMD anchor pairs, anchor.h); a rule is
+ *    evaluated only when an atom of each of its (up to SG_NEEDS_MAX) rare
+ *    conjuncts occurs, or when it has none (always-rules);
+ * 3. evaluation of the flattened expression, short-circuit, with an OR of
+ *    many literals on one field decided by one automaton pass (rset).
+ * Values come back event after event: the matcher remembers the atoms
+ * and set results of recent values (memo.h). */
 #ifndef SG_RS_H
 #define SG_RS_H
 
