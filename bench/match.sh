@@ -12,12 +12,13 @@
 # it), TASKSET (CPU list for the -j runs, e.g. "0,1"; default none).
 #
 # Three measures, each labelled in the output:
-# - wall: sigmacc's own events/s from the first event read to the last
-#   (--stats/--parse-only summary; compiling the rules is not in it). On a
+# - wall: events / (wall seconds of the run - wall seconds of the same
+#   command over no events, i.e. compiling the rules), best of RUNS. On a
 #   machine shared with other work this is what the scheduler gave us.
-# - cpu: events / (user+sys seconds of the run - user+sys seconds of the
-#   same command over no events), best of RUNS: what one core does,
-#   whatever the load.
+#   sigmacc's own figure (--stats summary) is printed beside it; it reads
+#   the clock around every rule evaluation, which costs a few percent.
+# - cpu: the same with user+sys seconds: what one core does, whatever the
+#   load.
 # - instructions/event: callgrind over the first CALLGRIND_EVENTS events,
 #   counting only sigma_matcher_scan (reading, matching), not compiling:
 #   independent of the load and of the CPU's speed.
@@ -50,47 +51,49 @@ pin() {
     if [ -n "$TASKSET" ]; then taskset -c "$TASKSET" "$@"; else "$@"; fi
 }
 
-# one run: prints "wall_rate rss_kb cpu_s"
+# one run: prints "reported_rate rss_kb cpu_s wall_s" (reported: sigmacc's
+# own events/s, printed with --stats and --parse-only)
 run() {
-    pin /usr/bin/time -o "$tmp/time" -f "TIME %M %U %S" "$SIGMACC" match -q --no-progress "$@" \
+    pin /usr/bin/time -o "$tmp/time" -f "TIME %M %U %S %e" "$SIGMACC" match -q --no-progress "$@" \
         > /dev/null 2> "$tmp/err" || true
     rate=$(sed -n 's/.* \([0-9]*\) events\/s.*/\1/p' "$tmp/err" | tail -1)
-    awk -v r="${rate:-0}" '/^TIME / { print r, $2, $3 + $4 }' "$tmp/time"
+    awk -v r="${rate:-0}" '/^TIME / { print r, $2, $3 + $4, $5 }' "$tmp/time"
 }
 
-# best of RUNS: prints "wall_rate rss_kb min_cpu_s"
+# best of RUNS: prints "max_reported rss_kb min_cpu_s min_wall_s"
 best() {
-    bw=0 brss=0 bcpu=999999
     i=0
     while [ $i -lt "$RUNS" ]; do
-        r=$(run "$@") # (not `set --`: "$@" is the command for the next run)
-        w=${r%% *} rest=${r#* }
-        rss=${rest%% *} cpu=${rest#* }
-        [ "$w" -gt "$bw" ] && bw=$w brss=$rss
-        bcpu=$(awk -v a="$cpu" -v b="$bcpu" 'BEGIN { print (a < b) ? a : b }')
+        run "$@"
         i=$((i + 1))
-    done
-    echo "$bw $brss $bcpu"
+    done | awk 'NR == 1 || $1 > r { r = $1; m = $2 }
+                NR == 1 || $3 < c { c = $3 }
+                NR == 1 || $4 < w { w = $4 }
+                END { print r, m, c, w }'
 }
 
-set -- $(best -r "$RULES" -p evtx-json /dev/null); c0=$3          # compiling alone
-set -- $(best --stats -r "$RULES" -p evtx-json -j 1 "$ev"); w1=$1 rss1=$2
-set -- $(best -r "$RULES" -p evtx-json -j 1 "$ev"); c1=$3            # no --stats timing
-set -- $(best --parse-only -r "$RULES" -p evtx-json -j 1 "$ev"); wp=$1 cp=$3
-set -- $(best --stats -r "$RULES" -p evtx-json -j 2 "$ev"); w2=$1 rss2=$2
-set -- $(best -r "$RULES" -p evtx-json -j 2 "$ev"); c2=$3
+set -- $(best -r "$RULES" -p evtx-json /dev/null); c0=$3 w0=$4     # compiling alone
+set -- $(best -r "$RULES" -p evtx-json -j 1 "$ev"); rss1=$2 c1=$3 w1=$4
+set -- $(best --stats -r "$RULES" -p evtx-json -j 1 "$ev"); s1=$1
+set -- $(best --parse-only -r "$RULES" -p evtx-json -j 1 "$ev"); sp=$1 cp=$3 wp=$4
+set -- $(best -r "$RULES" -p evtx-json -j 2 "$ev"); rss2=$2 c2=$3 w2=$4
 
-rate() { awk -v n="$N" -v t="$1" -v c="$c0" 'BEGIN { printf "%.0f", (t > c) ? n / (t - c) : 0 }'; }
+# events per second of what a run took beyond compiling the rules
+rate() { awk -v n="$N" -v t="$1" -v c="$2" 'BEGIN { printf "%.0f", (t > c) ? n / (t - c) : 0 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b ? a / b : 0 }'; }
-m1=$(rate "$c1") p1=$(rate "$cp") m2=$(rate "$c2")
+wm1=$(rate "$w1" "$w0") wp1=$(rate "$wp" "$w0") wm2=$(rate "$w2" "$w0")
+cm1=$(rate "$c1" "$c0") cp1=$(rate "$cp" "$c0") cm2=$(rate "$c2" "$c0")
 
-printf 'compile %s rules (load, pipelines, ruleset): %s s of CPU\n' "$nrules" "$c0"
-printf '                       wall events/s   cpu events/s (per CPU-second)\n'
-printf 'match, 1 thread:     %12s   %12s   (peak RSS %s MB)\n' "$w1" "$m1" "$((rss1 / 1024))"
-printf 'parse-only:          %12s   %12s   (same reader, fields read, no rule evaluated)\n' "$wp" "$p1"
-printf 'ratio match/parse:   %12s   %12s\n' "$(ratio "$w1" "$wp")" "$(ratio "$m1" "$p1")"
-printf 'match, -j 2:         %12s   %12s   (%sx wall; cpu: total work of both threads; peak RSS %s MB)\n' \
-    "$w2" "$m2" "$(ratio "$w2" "$w1")" "$((rss2 / 1024))"
+printf 'compile %s rules (load, pipelines, ruleset): %s s of CPU, %s s wall\n' "$nrules" "$c0" "$w0"
+printf '                       wall events/s   cpu events/s   (run minus compiling, best of %s)\n' "$RUNS"
+printf 'match, 1 thread:     %12s   %12s   (peak RSS %s MB; sigmacc --stats says %s, its\n' \
+    "$wm1" "$cm1" "$((rss1 / 1024))" "$s1"
+printf '                                                     per-rule clock reads included)\n'
+printf 'parse-only:          %12s   %12s   (same reader, fields read, no rule evaluated;\n' "$wp1" "$cp1"
+printf '                                                     sigmacc says %s)\n' "$sp"
+printf 'ratio match/parse:   %12s   %12s\n' "$(ratio "$wm1" "$wp1")" "$(ratio "$cm1" "$cp1")"
+printf 'match, -j 2:         %12s   %12s   (%sx wall; cpu: both threads'"'"' work; peak RSS %s MB)\n' \
+    "$wm2" "$cm2" "$(ratio "$wm2" "$wm1")" "$((rss2 / 1024))"
 
 if [ "$CG_N" -gt 0 ] && command -v valgrind > /dev/null; then
     head -n "$CG_N" "$ev" > "$tmp/sample.json"
