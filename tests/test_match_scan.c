@@ -2,14 +2,16 @@
  * the automaton (one chain and interleaved chains), its skip scan, the
  * anchor prefilter, and sg_aho_find's positions, over random texts from a
  * small alphabet (so literals occur often, overlapping, at both ends, in
- * both cases). */
+ * both cases); and the memo of repeated values. */
 #include "test_match.h"
 
 #include "aho.h"
 #include "anchor.h"
 #include "fold.h"
+#include "memo.h"
 
 #include <CUnit/CUnit.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,9 +160,50 @@ static void test_find_positions(void)
     }
 }
 
+/* The memo gives a repeated value the hits a scan gives, including a
+ * value with more hits than it keeps, and a field it has paused. */
+static void test_memo(void)
+{
+    static const char *pats[] = {"ab", "bc", "cd", "de", "ef", "fg", "gh", "hi"};
+    sg_aho_builder *b = sg_aho_builder_new();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    for (uint32_t i = 0; i < 8; i++)
+        sg_aho_add(b, pats[i], 2, i);
+    sg_aho *a = sg_aho_build(b);
+    sg_aho_builder_free(b);
+    sg_memo *mm = sg_memo_create(2);
+    CU_ASSERT_FATAL(a && mm);
+    static const char *texts[] = {"xxabxx", "abcdefghi", "zzz", "xxabxx", "abcdefghi", "zzz"};
+    int bad = 0;
+    /* key 1 sees only new values: it stops using the memo, and still
+     * reports every hit */
+    for (int round = 0; round < 3000; round++) {
+        for (size_t t = 0; t < 6; t++) {
+            seen want, got;
+            memset(&want, 0, sizeof want);
+            memset(&got, 0, sizeof got);
+            sg_aho_scan(a, texts[t], strlen(texts[t]), on_hit, &want);
+            sg_memo_scan(mm, 0, a, texts[t], strlen(texts[t]), on_hit, &got);
+            bad += memcmp(&want, &got, sizeof want) != 0;
+        }
+        char fresh[32];
+        int len = snprintf(fresh, sizeof fresh, "ab%dgh", round);
+        seen want, got;
+        memset(&want, 0, sizeof want);
+        memset(&got, 0, sizeof got);
+        sg_aho_scan(a, fresh, (size_t)len, on_hit, &want);
+        sg_memo_scan(mm, 1, a, fresh, (size_t)len, on_hit, &got);
+        bad += memcmp(&want, &got, sizeof want) != 0;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    sg_memo_free(mm);
+    sg_aho_free(a);
+}
+
 void test_match_scan_register(void)
 {
     CU_pSuite s = CU_add_suite("match-scan", NULL, NULL);
     CU_add_test(s, "scanners agree with a naive search", test_scanners);
     CU_add_test(s, "positions of sg_aho_find", test_find_positions);
+    CU_add_test(s, "memo of repeated values", test_memo);
 }
