@@ -50,6 +50,11 @@ bool kql_quote(sg_strbuf *out, const char *s, size_t n)
 {
     bool verbatim = true;
     for (size_t i = 0; i < n;) {
+        unsigned char b = (unsigned char)s[i];
+        if (b >= 0x20 && b < 0x7F) { /* printable ASCII: the common case */
+            i++;
+            continue;
+        }
         uint32_t cp;
         size_t k = kql_utf8_next(s, n, i, &cp);
         if (!k)
