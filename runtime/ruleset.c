@@ -6,6 +6,7 @@
 #include "corr_rules.h"
 #include "driver.h"
 #include "fold.h"
+#include "re_jitsafe.h"
 #include "rs.h"
 #include "xalloc.h"
 
@@ -177,7 +178,13 @@ static bool compile_regex(builder *B, const ir_test *t, rtest *r)
         opts |= PCRE2_DOTALL;
     int err = 0;
     PCRE2_SIZE off = 0;
-    r->re = pcre2_compile((PCRE2_SPTR)t->re, t->re_len, opts, &err, &off, NULL);
+    char *safe;
+    size_t safe_len;
+    if (!sg_re_jitsafe(t->re, t->re_len, &safe, &safe_len))
+        return false;
+    r->re = pcre2_compile((PCRE2_SPTR)(safe ? safe : t->re), safe ? safe_len : t->re_len, opts,
+                          &err, &off, NULL);
+    sg_free(safe);
     if (!r->re) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(err, msg, sizeof msg);

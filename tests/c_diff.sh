@@ -20,14 +20,6 @@ CC=${CC:-cc}
 CFLAGS_GEN="-std=c11 -Wall -Wextra -Werror"
 export SIGMACC_PIPELINES="$top_srcdir/pipelines"
 
-# Rules where `sigmacc match` is known to be wrong, with the reason. They
-# are compared on their own: they must still disagree (else: remove them).
-# PCRE2 10.42's JIT with PCRE2_MATCH_INVALID_UTF does not match \D, \W, \S
-# against non-ASCII characters (PCRE2 issue #224, fixed in 10.43; the
-# interpreter and the generated NFA do match them).
-KNOWN="c0ffee00-0000-4000-8001-000000000018 c0ffee00-0000-4000-8001-000000000020
-c0ffee00-0000-4000-8001-000000000022"
-
 # diff_run NAME OPT RULES PIPELINE EVENT-FILE...
 diff_run() {
     name=$1 opt=$2 rules=$3 pipe=$4
@@ -66,20 +58,6 @@ diff_run() {
         nev=$((nev + n))
     done
     cp "$TMP/$name/c.out" "$TMP/$name/c.all"
-    for id in $KNOWN; do
-        grep " $id\$" "$TMP/$name/c.out" >"$TMP/$name/kc"
-        grep " $id\$" "$TMP/$name/m.out" >"$TMP/$name/km"
-        [ -s "$TMP/$name/kc" ] || [ -s "$TMP/$name/km" ] || continue
-        if cmp -s "$TMP/$name/kc" "$TMP/$name/km"; then
-            ko "$name: known disagreement on $id is gone (remove it from KNOWN)"
-        else
-            ok
-            echo "$name: known disagreement on $id ($(diff "$TMP/$name/kc" "$TMP/$name/km" |
-                grep -c '^[<>]') events): sigmacc match's PCRE2 JIT bug"
-        fi
-        grep -v " $id\$" "$TMP/$name/c.out" >"$TMP/$name/x" && mv "$TMP/$name/x" "$TMP/$name/c.out"
-        grep -v " $id\$" "$TMP/$name/m.out" >"$TMP/$name/x" && mv "$TMP/$name/x" "$TMP/$name/m.out"
-    done
     if cmp -s "$TMP/$name/c.out" "$TMP/$name/m.out"; then
         ok
         echo "$name: $nev events, $(wc -l <"$TMP/$name/ids") rules, $events matches: agree"

@@ -9,6 +9,8 @@
 #include "anchor.h"
 #include "fold.h"
 #include "memo.h"
+#include "re_jitsafe.h"
+#include "xalloc.h"
 
 #include <CUnit/CUnit.h>
 #include <stdio.h>
@@ -200,10 +202,52 @@ static void test_memo(void)
     sg_aho_free(a);
 }
 
+/* The JIT workaround: \D \W \S outside classes go into a class of their
+ * own; escaped backslashes, classes, [:name:] and \Q...\E are left alone;
+ * and the rewritten patterns match non-ASCII text as the interpreter does
+ * (checked by the regex rules of tests/c_diff.sh). */
+static void test_re_jitsafe(void)
+{
+    static const struct {
+        const char *in, *out; /* out NULL: unchanged */
+    } t[] = {
+        {"abc", NULL},
+        {"\\d\\w\\s", NULL},
+        {"[\\D]", NULL},
+        {"[^\\W\\S]x", NULL},
+        {"[]\\D]", NULL},
+        {"[^]\\D]", NULL},
+        {"[[:alpha:]\\S]", NULL},
+        {"\\Q\\D\\E", NULL},
+        {"\\\\D", NULL},
+        {"\\D", "[\\D]"},
+        {"\\D+", "[\\D]+"},
+        {"a\\Wb\\S{2}", "a[\\W]b[\\S]{2}"},
+        {"\\\\\\D", "\\\\[\\D]"},
+        {"[a]\\D", "[a][\\D]"},
+        {"[[:digit:]]\\S", "[[:digit:]][\\S]"},
+        {"\\Q[\\E\\D", "\\Q[\\E[\\D]"},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        char *out;
+        size_t len;
+        CU_ASSERT_FATAL(sg_re_jitsafe(t[i].in, strlen(t[i].in), &out, &len));
+        if (!t[i].out) {
+            CU_ASSERT_PTR_NULL(out);
+        } else {
+            CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+            CU_ASSERT_EQUAL(len, strlen(t[i].out));
+            CU_ASSERT_STRING_EQUAL(out, t[i].out);
+        }
+        sg_free(out);
+    }
+}
+
 void test_match_scan_register(void)
 {
     CU_pSuite s = CU_add_suite("match-scan", NULL, NULL);
     CU_add_test(s, "scanners agree with a naive search", test_scanners);
     CU_add_test(s, "positions of sg_aho_find", test_find_positions);
     CU_add_test(s, "memo of repeated values", test_memo);
+    CU_add_test(s, "regexes rewritten around the PCRE2 10.42 JIT bug", test_re_jitsafe);
 }
