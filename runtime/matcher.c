@@ -333,15 +333,16 @@ static bool push_val(sigma_matcher *m, uint32_t slot, const sigma_value *v)
     x->ascii = 0;
     switch (v->type) {
     case SIGMA_V_STRING:
+        /* an accessor's NULL string is the empty string, whatever its len */
         x->text = v->str ? v->str : "";
-        x->tlen = (uint32_t)(v->len > UINT32_MAX ? UINT32_MAX : v->len);
+        x->tlen = v->str ? (uint32_t)(v->len > UINT32_MAX ? UINT32_MAX : v->len) : 0;
         break;
     case SIGMA_V_INT:
     case SIGMA_V_FLOAT:
     case SIGMA_V_BOOL:
         if (v->str) {
             x->text = v->str;
-            x->tlen = (uint32_t)v->len;
+            x->tlen = (uint32_t)(v->len > UINT32_MAX ? UINT32_MAX : v->len);
         } else {
             char buf[40];
             int n = v->type == SIGMA_V_INT ? snprintf(buf, sizeof buf, "%lld", (long long)v->i)

@@ -517,6 +517,46 @@ static void test_options(void)
     sigma_ruleset_destroy(rs);
 }
 
+/* An accessor that hands a NULL string with a non-zero length: the value
+ * is the empty string (nothing is read through the NULL pointer). */
+static int null_get(void *event, const char *field, size_t len, sigma_value *out)
+{
+    (void)event;
+    if (len != 1 || field[0] != 'F')
+        return 0;
+    memset(out, 0, sizeof *out);
+    out->type = SIGMA_V_STRING;
+    out->str = NULL;
+    out->len = 4096;
+    return 1;
+}
+
+static int count_rule(void *user, const sigma_rule_info *rule)
+{
+    (void)rule;
+    ++*(size_t *)user;
+    return 0;
+}
+
+static void test_null_string(void)
+{
+    const char *y = "title: e\nid: 00000000-0000-4000-8000-000000000001\nlogsource: {product: t}\n"
+                    "detection:\n    sel:\n        F: ''\n    condition: sel\nlevel: low\n"
+                    "---\ntitle: c\nid: 00000000-0000-4000-8000-000000000002\n"
+                    "logsource: {product: t}\ndetection:\n    sel:\n        F|contains: 'a'\n"
+                    "    condition: sel\nlevel: low\n";
+    sigma_ruleset *rs = tm_ruleset(y);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rs);
+    sigma_matcher *m;
+    CU_ASSERT_EQUAL_FATAL(sigma_matcher_create(rs, &m), SIGMA_OK);
+    sigma_accessor acc = {null_get, NULL, NULL};
+    size_t n = 0;
+    CU_ASSERT_EQUAL(sigma_matcher_match(m, &acc, NULL, count_rule, &n), SIGMA_OK);
+    CU_ASSERT_EQUAL(n, 1); /* F == '' only */
+    sigma_matcher_destroy(m);
+    sigma_ruleset_destroy(rs);
+}
+
 void test_match_semantics_register(void)
 {
     CU_pSuite s = CU_add_suite("match-semantics", NULL, NULL);
@@ -526,6 +566,7 @@ void test_match_semantics_register(void)
     CU_add_test(s, "lines and keywords", test_lines);
     CU_add_test(s, "path alternatives", test_path_alternatives);
     CU_add_test(s, "options and stats", test_options);
+    CU_add_test(s, "NULL string from an accessor", test_null_string);
 }
 
 int main(void)
