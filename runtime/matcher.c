@@ -390,18 +390,21 @@ static uint32_t slot_values(sigma_matcher *m, uint32_t slot)
     const sigma_ruleset *rs = m->rs;
     if (slot == rs->kw_slot) {
         sigma_value v;
-        if (rs->raw_slot != SG_NO_SLOT && slot_values(m, rs->raw_slot) != NO_VAL) {
+        if (m->prefilled) {
+            /* the built-in readers: a line is its own _raw; a JSON event
+             * gives every string value it holds (whether or not a rule
+             * names _raw: the same answer for any ruleset) */
+            if (m->each)
+                m->each(m->each_ctx, collect_kw, m);
+        } else if (rs->raw_slot != SG_NO_SLOT && slot_values(m, rs->raw_slot) != NO_VAL) {
             for (uint32_t i = m->slot_first[rs->raw_slot]; i != NO_VAL; i = m->vals[i].next) {
                 sigma_value raw = m->vals[i].v;
                 push_val(m, slot, &raw);
             }
-        } else if (!m->prefilled && m->acc->get(m->event, "_raw", 4, &v)) {
+        } else if (m->acc->get(m->event, "_raw", 4, &v)) {
             push_val(m, slot, &v);
-        } else if (m->prefilled ? m->each != NULL : m->acc->each != NULL) {
-            if (m->prefilled)
-                m->each(m->each_ctx, collect_kw, m);
-            else
-                m->acc->each(m->event, collect_kw, m);
+        } else if (m->acc->each) {
+            m->acc->each(m->event, collect_kw, m);
         }
         return m->slot_first[slot];
     }

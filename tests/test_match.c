@@ -488,6 +488,33 @@ static void test_lines(void)
     sigma_ruleset_destroy(rs);
 }
 
+/* Keywords over a JSON event see every string value, its own `_raw`
+ * member among them, whether or not some rule names `_raw`. */
+static void test_json_keywords(void)
+{
+    const char *kw = "title: k\nid: 00000000-0000-4000-8000-000000000001\nlogsource: {product: t}\n"
+                     "detection:\n    kw:\n        - 'evil'\n    condition: kw\nlevel: low\n";
+    const char *raw = "---\ntitle: r\nid: 00000000-0000-4000-8000-000000000002\n"
+                      "logsource: {product: t}\ndetection:\n    sel:\n        _raw|contains: 'calm'\n"
+                      "    condition: sel\nlevel: low\n";
+    const char *ev = "{\"_raw\":\"calm\",\"Other\":\"an evil value\"}\n"
+                     "{\"_raw\":\"evil calm\"}\n";
+    for (int with_raw = 0; with_raw < 2; with_raw++) {
+        char y[1024];
+        snprintf(y, sizeof y, "%s%s", kw, with_raw ? raw : "");
+        sigma_ruleset *rs = tm_ruleset(y);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(rs);
+        counts c = tm_scan(rs, SIGMA_INPUT_JSON, ev, strlen(ev));
+        CU_ASSERT_STRING_EQUAL(c.rules, with_raw ? "00000000-0000-4000-8000-000000000001;"
+                                                   "00000000-0000-4000-8000-000000000002;"
+                                                   "00000000-0000-4000-8000-000000000001;"
+                                                   "00000000-0000-4000-8000-000000000002;"
+                                                 : "00000000-0000-4000-8000-000000000001;"
+                                                   "00000000-0000-4000-8000-000000000001;");
+        sigma_ruleset_destroy(rs);
+    }
+}
+
 /* --stats counters and parse-only. */
 static void test_options(void)
 {
@@ -564,6 +591,7 @@ void test_match_semantics_register(void)
     CU_add_test(s, "dispatch and prefilter", test_dispatch);
     CU_add_test(s, "unsupported rules", test_unsupported);
     CU_add_test(s, "lines and keywords", test_lines);
+    CU_add_test(s, "keywords over JSON events", test_json_keywords);
     CU_add_test(s, "path alternatives", test_path_alternatives);
     CU_add_test(s, "options and stats", test_options);
     CU_add_test(s, "NULL string from an accessor", test_null_string);
