@@ -881,6 +881,8 @@ static sigma_status emit(const ir_rule *r, const sg_target_opts *o, sg_arena *a,
 {
     kql k = {.r = r, .a = a, .out = out, .d = d, .st = SIGMA_OK};
     sg_pos at = {0};
+    if (r->src && r->src->logsource.present)
+        at = r->src->logsource.pos; /* a missing table is the logsource's doing */
     k.table = ir_state_get(r, "query_table");
     if (!k.table || !*k.table)
         return sg_unsupported(d, r, at, TARGET,

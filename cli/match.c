@@ -705,7 +705,7 @@ int cmd_match(int argc, char **argv)
         if (ps == SIGMA_ENOMEM)
             goto oom;
         if (ps != SIGMA_OK) {
-            sigma_diag_write(comp, SIGMA_FMT_TEXT, 0, stderr);
+            sigma_diag_write(comp, SIGMA_FMT_TEXT, 1, stderr);
             goto out;
         }
     }
@@ -720,7 +720,8 @@ int cmd_match(int argc, char **argv)
     if (bs == SIGMA_ENOMEM)
         goto oom;
     if (!o.quiet || !rs)
-        sigma_diag_write(comp, SIGMA_FMT_TEXT, 0, stderr);
+        sigma_diag_write(comp, SIGMA_FMT_TEXT,
+                         isatty(STDERR_FILENO) || getenv("SIGMACC_SHOW_SOURCE") != NULL, stderr);
     if (!rs || load_err) {
         if (rs && load_err)
             fputs("sigmacc: some rule paths could not be read\n", stderr);

@@ -311,7 +311,9 @@ static int cmd_compile(int argc, char **argv)
     sigma_status st = sigma_compiler_compile(c, x.target, on_result, &x);
     if (st == SIGMA_ENOMEM)
         goto oom;
-    sigma_diag_write(c, SIGMA_FMT_TEXT, 0, stderr);
+    /* the source line and a caret under each problem, for a person */
+    int src = isatty(STDERR_FILENO) || getenv("SIGMACC_SHOW_SOURCE") != NULL;
+    sigma_diag_write(c, SIGMA_FMT_TEXT, src, stderr);
     if (st == SIGMA_EINVAL)
         goto out;
     if (output_close(&out) != 0)

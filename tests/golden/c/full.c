@@ -45,7 +45,10 @@
  *   distinguishes them (a null field exists).
  * - A multi-valued field (array) matches a test when any value does.
  * - Keywords (tests without a field) match the `_raw` field when the
- *   accessor has one, otherwise any string value (`each`). */
+ *   accessor has one, otherwise any string value (`each`). The built-in
+ *   readers: a text line is its own `_raw`; a JSON event gives keywords
+ *   every string value it holds (an own `_raw` member among them), since
+ *   a JSON log has no single message text. */
 #ifndef SIGMA_RUNTIME_H
 #define SIGMA_RUNTIME_H
 
