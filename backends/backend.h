@@ -60,4 +60,8 @@ const sg_backend *sg_backend_at(size_t i);
 sigma_status sg_unsupported(sg_diags *d, const ir_rule *r, sg_pos pos, const char *target,
                             const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* A number for SPL and similar targets: integers in full, decimals as the
+ * rule wrote them when plain, else %.17g. */
+void sg_num_text(sg_strbuf *o, const ir_num *n);
+
 #endif

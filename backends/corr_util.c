@@ -61,3 +61,20 @@ bool corr_cond_lower_bound(const sg_correlation *c, int64_t *min)
     *min = lo;
     return true;
 }
+
+sg_pos corr_pos(const sg_correlation *c, sg_pos p)
+{
+    return p.line ? p : c->src->pos;
+}
+
+void corr_span_text(sg_strbuf *o, int64_t s)
+{
+    if (s % 86400 == 0)
+        sg_sb_printf(o, "%lldd", (long long)(s / 86400));
+    else if (s % 3600 == 0)
+        sg_sb_printf(o, "%lldh", (long long)(s / 3600));
+    else if (s % 60 == 0)
+        sg_sb_printf(o, "%lldm", (long long)(s / 60));
+    else
+        sg_sb_printf(o, "%llds", (long long)s);
+}

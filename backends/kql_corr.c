@@ -63,22 +63,7 @@ typedef struct kctx {
             (K)->st = sg_unsupported((K)->d, NULL, (pos), TARGET, __VA_ARGS__);           \
     } while (0)
 
-static sg_pos corr_pos(const sg_correlation *c, sg_pos p)
-{
-    return p.line ? p : c->src->pos;
-}
 
-static void span_text(sg_strbuf *o, int64_t s)
-{
-    if (s % 86400 == 0)
-        sg_sb_printf(o, "%lldd", (long long)(s / 86400));
-    else if (s % 3600 == 0)
-        sg_sb_printf(o, "%lldh", (long long)(s / 3600));
-    else if (s % 60 == 0)
-        sg_sb_printf(o, "%lldm", (long long)(s / 60));
-    else
-        sg_sb_printf(o, "%llds", (long long)s);
-}
 
 static void num_text(sg_strbuf *o, const ir_num *n)
 {
@@ -433,7 +418,7 @@ static void emit_aggregate(kctx *K, const sg_corr_view *v, size_t id)
     sg_strbuf *o = K->o;
     sg_strbuf sp;
     sg_sb_init(&sp);
-    span_text(&sp, c->timespan);
+    corr_span_text(&sp, c->timespan);
     bool joined = c->type == SG_CORR_VALUE_COUNT || c->type == SG_CORR_VALUE_PERCENTILE ||
                   c->type == SG_CORR_VALUE_MEDIAN;
     if (joined)
@@ -500,7 +485,7 @@ static void emit_scan(kctx *K, const sg_corr_view *v, size_t id)
         sg_sb_printf(o, " and %s and isnotnull(sigma_fold.sigma_s%zu) and sigma_time - "
                         "sigma_fold.sigma_s%zu <= ",
                      sm, n - 2, n - 2);
-        span_text(o, c->timespan);
+        corr_span_text(o, c->timespan);
     }
     for (size_t g = 0; g < ng; g++)
         sg_sb_printf(o, ",\n        sigma_p%zu = sigma_k%zu", g, g);

@@ -54,3 +54,34 @@ sigma_status sg_unsupported(sg_diags *d, const ir_rule *r, sg_pos pos, const cha
     sg_diag_add(d, SG_SEV_ERROR, "unsupported", pos, "%s: %s", target, msg);
     return SIGMA_ENOTSUP;
 }
+
+/* A plain decimal as written in the rule ("-1.5", "10"): kept as text, so
+ * a query shows the rule's number rather than its binary rounding. */
+static bool plain_decimal(const char *s)
+{
+    if (!s || !*s)
+        return false;
+    if (*s == '-')
+        s++;
+    size_t digits = strspn(s, "0123456789");
+    if (!digits)
+        return false;
+    s += digits;
+    if (*s == '.') {
+        size_t frac = strspn(s + 1, "0123456789");
+        if (!frac)
+            return false;
+        s += 1 + frac;
+    }
+    return *s == '\0';
+}
+
+void sg_num_text(sg_strbuf *o, const ir_num *n)
+{
+    if (n->is_int)
+        sg_sb_printf(o, "%lld", (long long)n->i);
+    else if (plain_decimal(n->text))
+        sg_sb_puts(o, n->text);
+    else
+        sg_sb_printf(o, "%.17g", n->f);
+}

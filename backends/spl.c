@@ -206,34 +206,6 @@ static bool is_search(spl *S, const ir_node *n)
 
 /* ---- numbers ----------------------------------------------------------------------------------- */
 
-static bool plain_decimal(const char *s)
-{
-    if (!s || !*s)
-        return false;
-    if (*s == '-')
-        s++;
-    size_t digits = strspn(s, "0123456789");
-    if (!digits)
-        return false;
-    s += digits;
-    if (*s == '.') {
-        size_t frac = strspn(s + 1, "0123456789");
-        if (!frac)
-            return false;
-        s += 1 + frac;
-    }
-    return *s == '\0';
-}
-
-static void num_text(sg_strbuf *o, const ir_num *n)
-{
-    if (n->is_int)
-        sg_sb_printf(o, "%lld", (long long)n->i);
-    else if (plain_decimal(n->text))
-        sg_sb_puts(o, n->text);
-    else
-        sg_sb_printf(o, "%.17g", n->f);
-}
 
 static const char *const num_ops_search[] = {"=", "<", "<=", ">", ">="};
 static const char *const num_ops_eval[] = {"==", "<", "<=", ">", ">="};
@@ -290,7 +262,7 @@ static bool in_groupable(spl *S, const ir_node *n)
 static void in_value(sg_strbuf *o, const ir_test *t)
 {
     if (t->kind == IR_T_NUM)
-        num_text(o, &t->num);
+        sg_num_text(o, &t->num);
     else if (str_any(t))
         sg_sb_puts(o, "\"*\"");
     else
@@ -341,7 +313,7 @@ static void s_test(sg_strbuf *o, const ir_test *t, bool negated)
         break;
     case IR_T_NUM:
         sg_sb_puts(o, num_ops_search[t->op]);
-        num_text(o, &t->num);
+        sg_num_text(o, &t->num);
         break;
     case IR_T_CIDR:
         sg_sb_putc(o, '=');
@@ -606,7 +578,7 @@ static void e_test(spl *S, sg_strbuf *o, const ir_test *t, bool guard, bool atom
     case IR_T_NUM:
         e_field(o, t->field);
         sg_sb_puts(o, num_ops_eval[t->op]);
-        num_text(o, &t->num);
+        sg_num_text(o, &t->num);
         break;
     case IR_T_NULL:
         sg_sb_puts(o, "isnull(");
@@ -652,7 +624,7 @@ static void e_test(spl *S, sg_strbuf *o, const ir_test *t, bool guard, bool atom
     case IR_T_TIMEPART:
         sg_sb_printf(o, "tonumber(strftime(_time, \"%s\"))%s", time_format(t->part),
                      num_ops_eval[t->op]);
-        num_text(o, &t->num);
+        sg_num_text(o, &t->num);
         break;
     case IR_T_EXPR:
         sg_sb_puts(o, "searchmatch(");

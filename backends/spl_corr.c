@@ -77,54 +77,10 @@ static const char *dup_tmp(sctx *S)
     return s ? s : "";
 }
 
-static sg_pos corr_pos(const sg_correlation *c, sg_pos p)
-{
-    return p.line ? p : c->src->pos;
-}
 
 /* ---- small texts ------------------------------------------------------------------------- */
 
-/* A span Splunk reads (time_window=, bin): the largest exact unit. */
-static void span_text(sg_strbuf *o, int64_t s)
-{
-    if (s % 86400 == 0)
-        sg_sb_printf(o, "%lldd", (long long)(s / 86400));
-    else if (s % 3600 == 0)
-        sg_sb_printf(o, "%lldh", (long long)(s / 3600));
-    else if (s % 60 == 0)
-        sg_sb_printf(o, "%lldm", (long long)(s / 60));
-    else
-        sg_sb_printf(o, "%llds", (long long)s);
-}
 
-static bool plain_decimal(const char *s)
-{
-    if (!s || !*s)
-        return false;
-    if (*s == '-')
-        s++;
-    size_t digits = strspn(s, "0123456789");
-    if (!digits)
-        return false;
-    s += digits;
-    if (*s == '.') {
-        size_t frac = strspn(s + 1, "0123456789");
-        if (!frac)
-            return false;
-        s += 1 + frac;
-    }
-    return *s == '\0';
-}
-
-static void num_text(sg_strbuf *o, const ir_num *n)
-{
-    if (n->is_int)
-        sg_sb_printf(o, "%lld", (long long)n->i);
-    else if (plain_decimal(n->text))
-        sg_sb_puts(o, n->text);
-    else
-        sg_sb_printf(o, "%.17g", n->f);
-}
 
 static const char *const cmp_ops[] = {">", ">=", "<", "<=", "==", "!="};
 
@@ -135,7 +91,7 @@ static void cond_text(sg_strbuf *o, const sg_correlation *c, const char *col)
         if (i)
             sg_sb_puts(o, " AND ");
         sg_sb_printf(o, "%s%s", col, cmp_ops[c->cmps[i].op]);
-        num_text(o, &c->cmps[i].num);
+        sg_num_text(o, &c->cmps[i].num);
     }
 }
 
@@ -414,7 +370,7 @@ static void emit_by(sctx *S, corr *C)
 static void emit_streamstats(sctx *S, corr *C, const char *opts, const char *aggs)
 {
     sg_sb_puts(S->o, "\n| streamstats time_window=");
-    span_text(S->o, C->c->timespan);
+    corr_span_text(S->o, C->c->timespan);
     sg_sb_printf(S->o, "%s %s", opts, aggs);
     emit_by(S, C);
 }
