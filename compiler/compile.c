@@ -304,6 +304,10 @@ sigma_status sigma_compiler_compile(sigma_compiler *c, const char *target, sigma
         } else if (!rule->broken) {
             ir_rule *ir = ir_build_rule(a, rule, &d);
             res.ir = ir;
+            if (!ir && d.oom) { /* not a rule error: never "rule not compiled" */
+                st = SIGMA_ENOMEM;
+                goto next;
+            }
             /* filters before pipelines, so their fields are mapped too */
             if (ir && !sg_filter_apply(a, cs, ir, &d)) {
                 st = SIGMA_ENOMEM;

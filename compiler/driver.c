@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,10 +84,43 @@ static bool parse_size(const char *v, size_t *out)
         n *= 1024ull, end++;
     else if (*end == 'M')
         n *= 1024ull * 1024ull, end++;
-    if (*end || n == 0)
+    if (*end || n == 0 || n > SIZE_MAX)
         return false;
     *out = (size_t)n;
     return true;
+}
+
+/* The compile-side limits by option name (SECURITY.md lists them), each
+ * with the largest value allowed (0: no bound but size_t's). */
+static const struct limit_opt {
+    const char *name;
+    size_t off, max;
+} limit_opts[] = {
+    {"limit.file-size", offsetof(sg_load_limits, max_file_size), 0},
+    {"limit.documents", offsetof(sg_load_limits, max_documents), 0},
+    {"limit.yaml-depth", offsetof(sg_load_limits, max_yaml_depth), SG_YAML_DEPTH_CAP},
+    {"limit.rules", offsetof(sg_load_limits, max_rules), 0},
+    {"limit.condition-depth", offsetof(sg_load_limits, max_condition_depth),
+     SG_CONDITION_DEPTH_CAP},
+    {"limit.expansion", offsetof(sg_load_limits, max_expansion), 0},
+    {"limit.regex-length", offsetof(sg_load_limits, max_regex_length), 0},
+};
+
+/* SIGMA_EINVAL for an unknown name or a bad value; *known says which. */
+static sigma_status set_limit(sg_load_limits *l, const char *name, const char *value, bool *known)
+{
+    for (size_t i = 0; i < sizeof limit_opts / sizeof *limit_opts; i++) {
+        if (strcmp(name, limit_opts[i].name) != 0)
+            continue;
+        *known = true;
+        size_t v;
+        if (!parse_size(value, &v) || (limit_opts[i].max && v > limit_opts[i].max))
+            return SIGMA_EINVAL;
+        *(size_t *)((char *)l + limit_opts[i].off) = v;
+        return SIGMA_OK;
+    }
+    *known = false;
+    return SIGMA_EINVAL;
 }
 
 sigma_status sigma_compiler_set_option(sigma_compiler *c, const char *name, const char *value)
@@ -123,12 +157,9 @@ sigma_status sigma_compiler_set_option(sigma_compiler *c, const char *name, cons
         c->sid_base = strtoul(value, &end, 10);
         if (errno || *end || end == value || c->sid_base > 4000000000ul)
             return SIGMA_EINVAL;
-    } else if (!strcmp(name, "limit.file-size")) {
-        if (!parse_size(value, &c->limits.max_file_size))
-            return SIGMA_EINVAL;
-    } else if (!strcmp(name, "limit.documents")) {
-        if (!parse_size(value, &c->limits.max_documents))
-            return SIGMA_EINVAL;
+    } else if (!strncmp(name, "limit.", 6)) {
+        bool known;
+        return set_limit(&c->limits, name, value, &known);
     } else {
         return SIGMA_EINVAL;
     }
@@ -198,16 +229,31 @@ sigma_status sg_read_file(const char *path, size_t max, char **buf, size_t *len,
 
 static sigma_status load_text(sigma_compiler *c, const char *path, const char *text, size_t len)
 {
+    /* limit.rules was reported at the document that reached it; files
+     * after it are not read (one diagnostic, not one per file) */
+    if (c->rules_full)
+        return SIGMA_ELIMIT;
     const char *interned = sg_arena_strdup(c->arena, path);
     if (!interned)
         return SIGMA_ENOMEM;
-    size_t before = c->diags.nerrors;
+    size_t before = c->diags.nerrors, ndiag = c->diags.n;
+    bool full = c->nrules >= SG_LIMIT(&c->limits, max_rules, SG_DEFAULT_MAX_RULES);
     c->corrset = NULL; /* new rules: resolve correlations and filters again */
     if (!c->loader && !(c->loader = sg_loader_create()))
         return SIGMA_ENOMEM;
     if (!sg_loader_load(c->loader, c->arena, interned, text, len, &c->limits, &c->diags,
                         &c->rules, &c->nrules, &c->caprules))
         return SIGMA_ENOMEM;
+    /* a diagnostic that could not be stored, or a condition parser out of
+     * memory, is out of memory too: never a silently broken rule */
+    if (c->diags.oom)
+        return SIGMA_ENOMEM;
+    /* the loader reports limit.rules at the first document beyond it */
+    for (size_t i = ndiag; full && i < c->diags.n; i++)
+        if (strstr(c->diags.items[i].message, "(limit.rules)")) {
+            c->rules_full = true;
+            return SIGMA_ELIMIT;
+        }
     return c->diags.nerrors > before ? SIGMA_ERULE : SIGMA_OK;
 }
 
@@ -280,7 +326,7 @@ static sigma_status walk(sigma_compiler *c, const char *dir, int depth)
     closedir(dp);
     if (st == SIGMA_OK)
         qsort(names, n, sizeof *names, cmp_str);
-    for (size_t i = 0; i < n && st != SIGMA_ENOMEM; i++) {
+    for (size_t i = 0; i < n && st != SIGMA_ENOMEM && !c->rules_full; i++) {
         struct stat sb;
         sigma_status s = SIGMA_OK;
         /* readdir's type saves a stat per file; links and unknowns are

@@ -21,6 +21,7 @@ struct sigma_compiler {
     size_t nrules, caprules;
     sg_check_opts check_opts;
     sg_load_limits limits;
+    bool rules_full; /* limit.rules was reached and reported: load no more */
     const char **disabled; /* -W no-NAME, arena strings */
     size_t ndisabled;
 

@@ -7,6 +7,7 @@
  * condition selects the events to suppress: every rule it applies to gets
  * `and not (condition)`. */
 #include "correlation.h"
+#include "loader.h" /* the limits */
 
 #include <string.h>
 #include <strings.h>
@@ -208,8 +209,12 @@ static sg_cond *read_condition(fctx *F, const sg_ynode *k, const sg_ynode *v)
         p.col++; /* the text starts after the quote */
     else if (memchr(s, '\n', v->scalar.len))
         p.line++, p.col = 1; /* block scalar */
-    sg_cond *c = sg_cond_parse(F->a, s, v->scalar.len, p, NULL, F->d);
-    if (!c)
+    sg_cond_limits cl = {(unsigned)SG_LIMIT(F->doc->limits, max_condition_depth,
+                                            SG_DEFAULT_MAX_CONDITION_DEPTH)};
+    sg_cond *c = sg_cond_parse(F->a, s, v->scalar.len, p, &cl, F->d);
+    if (!c && F->d->oom)
+        F->oom = true; /* not a finding: the build fails, never a dropped filter */
+    else if (!c)
         F->f->broken = true;
     return c;
 }
@@ -353,8 +358,8 @@ sg_filter *sg_filter_build(sg_arena *a, const sg_rule *doc, sg_diags *d)
     size_t before = d->nerrors;
     ir_rule *ir = ir_build_rule(a, det, d);
     if (!ir || !ir->expr) {
-        if (d->nerrors == before && !d->oom)
-            return NULL; /* no error reported: out of memory */
+        if (d->nerrors == before || d->oom)
+            return NULL; /* out of memory (ir_build_rule sets d->oom) */
         f->broken = true;
         return f;
     }

@@ -6,14 +6,13 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "encode.h"
 #include "ir.h"
+#include "loader.h" /* the limits */
 
 #include <arpa/inet.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_WINDASH_VARIANTS 4096u
 
 typedef struct builder {
     sg_arena *a;
@@ -260,6 +259,13 @@ static ir_node *build_regex(builder *B, const sg_item *it, const sg_value *v, co
         opts |= PCRE2_MULTILINE;
     if (m->re_flags & IR_RE_S)
         opts |= PCRE2_DOTALL;
+    size_t max_len = SG_LIMIT(B->r->limits, max_regex_length, SG_DEFAULT_MAX_REGEX_LENGTH);
+    if (v->len > max_len) {
+        BERR(B, "limit", v->pos,
+             "regular expression of %zu bytes, over the limit of %zu (limit.regex-length)",
+             v->len, max_len);
+        return NULL;
+    }
     int err = 0;
     PCRE2_SIZE off = 0;
     pcre2_code *code = pcre2_compile((PCRE2_SPTR)v->str, v->len, opts, &err, &off, NULL);
@@ -340,10 +346,11 @@ static ir_node *build_string(builder *B, const sg_item *it, const sg_value *v, c
         B->oom = true;
         return NULL;
     }
+    size_t max_var = SG_LIMIT(B->r->limits, max_expansion, SG_DEFAULT_MAX_EXPANSION);
     for (size_t e = 0; e < m->nenc; e++) {
         sg_segstr_list next = {0};
         for (size_t i = 0; i < cur.n; i++) {
-            sg_enc_status st = sg_encode(B->a, m->enc[e], &cur.v[i], &next, MAX_WINDASH_VARIANTS);
+            sg_enc_status st = sg_encode(B->a, m->enc[e], &cur.v[i], &next, max_var);
             const char *name = sg_modifier_info_of(m->enc[e])->name;
             if (st == SG_ENC_NOMEM) {
                 B->oom = true;
@@ -353,8 +360,8 @@ static ir_node *build_string(builder *B, const sg_item *it, const sg_value *v, c
                 return NULL;
             } else if (st == SG_ENC_TOOMANY) {
                 BERR(B, "expansion-limit", v->pos,
-                     "'%s' would expand this value into more than %u variants", name,
-                     MAX_WINDASH_VARIANTS);
+                     "'%s' would expand this value into more than %zu variants "
+                     "(limit.expansion)", name, max_var);
                 return NULL;
             } else if (st == SG_ENC_BADUTF8) {
                 BERR(B, "encoding", v->pos, "'%s': the value is not valid UTF-8", name);
@@ -553,6 +560,14 @@ static ir_node *search_ref(builder *B, size_t i)
 
 /* ---- condition ------------------------------------------------------------------- */
 
+/* A constructor's NULL is out of memory. */
+static ir_node *nonnull(builder *B, ir_node *n)
+{
+    if (!n)
+        B->oom = true;
+    return n;
+}
+
 static ir_node *build_cond(builder *B, const sg_cond *c, unsigned depth)
 {
     if (!c)
@@ -567,11 +582,11 @@ static ir_node *build_cond(builder *B, const sg_cond *c, unsigned depth)
         ir_node *k[2] = {build_cond(B, c->a, depth + 1), build_cond(B, c->b, depth + 1)};
         if (!k[0] || !k[1])
             return NULL;
-        return ir_nary(B->a, c->kind == SG_C_AND ? IR_AND : IR_OR, k, 2, c->pos);
+        return nonnull(B, ir_nary(B->a, c->kind == SG_C_AND ? IR_AND : IR_OR, k, 2, c->pos));
     }
     case SG_C_NOT: {
         ir_node *k = build_cond(B, c->a, depth + 1);
-        return k ? ir_not(B->a, k, c->pos) : NULL;
+        return k ? nonnull(B, ir_not(B->a, k, c->pos)) : NULL;
     }
     case SG_C_ID:
         for (size_t i = 0; i < B->r->nsearches; i++)
@@ -611,7 +626,7 @@ static ir_node *build_cond(builder *B, const sg_cond *c, unsigned depth)
                 BERR(B, "undefined-identifier", c->pos, "'them' refers to no search identifier");
             return NULL;
         }
-        return ir_nary(B->a, c->kind == SG_C_ALL_OF ? IR_AND : IR_OR, kids, n, c->pos);
+        return nonnull(B, ir_nary(B->a, c->kind == SG_C_ALL_OF ? IR_AND : IR_OR, kids, n, c->pos));
     }
     }
     return NULL;
@@ -632,31 +647,36 @@ static const char **strlist(builder *B, const sg_strlist *l, size_t *n)
     return v;
 }
 
-ir_rule *ir_build_rule(sg_arena *a, const sg_rule *r, sg_diags *d)
+/* The rule's IR; NULL on errors (reported) or out of memory (B->oom). */
+static ir_rule *build_rule(builder *B)
 {
-    if (r->broken || r->kind != SG_DOC_RULE || !r->has_detection || !r->nconditions)
-        return NULL;
-    builder B = {a, d, r, false, false, NULL, NULL};
+    sg_arena *a = B->a;
+    const sg_rule *r = B->r;
     size_t ns = r->nsearches ? r->nsearches : 1;
-    B.search_ir = sg_arena_alloc(a, ns * sizeof *B.search_ir);
-    B.search_used = sg_arena_alloc(a, ns * sizeof *B.search_used);
+    B->search_ir = sg_arena_alloc(a, ns * sizeof *B->search_ir);
+    B->search_used = sg_arena_alloc(a, ns * sizeof *B->search_used);
     ir_rule *ir = sg_arena_alloc(a, sizeof *ir);
     ir_node **conds = sg_arena_alloc(a, r->nconditions * sizeof *conds);
-    if (!B.search_ir || !B.search_used || !ir || !conds)
+    if (!B->search_ir || !B->search_used || !ir || !conds) {
+        B->oom = true;
         return NULL;
+    }
     bool ok = true;
     for (size_t i = 0; i < r->nconditions; i++)
-        if (!(conds[i] = build_cond(&B, r->conditions[i], 0)))
+        if (!(conds[i] = build_cond(B, r->conditions[i], 0)))
             ok = false;
     /* Searches no condition uses are still built so their errors show. */
     for (size_t i = 0; i < r->nsearches; i++)
-        if (!B.search_used[i] && !B.search_ir[i])
-            (void)build_search(&B, &r->searches[i]);
-    if (!ok || B.failed || B.oom)
+        if (!B->search_used[i] && !B->search_ir[i])
+            (void)build_search(B, &r->searches[i]);
+    if (!ok || B->failed || B->oom)
         return NULL;
-    ir->expr = ir_simplify(a, ir_nary(a, IR_OR, conds, r->nconditions, r->condition_pos));
-    if (!ir->expr)
+    ir_node *all = ir_nary(a, IR_OR, conds, r->nconditions, r->condition_pos);
+    ir->expr = all ? ir_simplify(a, all) : NULL;
+    if (!ir->expr) {
+        B->oom = true;
         return NULL;
+    }
     ir->src = r;
     ir->path = r->path;
     ir->id = r->id.s;
@@ -669,13 +689,28 @@ ir_rule *ir_build_rule(sg_arena *a, const sg_rule *r, sg_diags *d)
     ir->category = r->logsource.category.s;
     ir->product = r->logsource.product.s;
     ir->service = r->logsource.service.s;
-    ir->tags = strlist(&B, &r->tags, &ir->ntags);
-    ir->fields = strlist(&B, &r->fields, &ir->nfields);
-    ir->references = strlist(&B, &r->references, &ir->nreferences);
+    ir->tags = strlist(B, &r->tags, &ir->ntags);
+    ir->fields = strlist(B, &r->fields, &ir->nfields);
+    ir->references = strlist(B, &r->references, &ir->nreferences);
     for (size_t i = 0; i < r->ncustom; i++) {
         const sg_ynode *v = r->custom[i].value;
-        if (v && v->type == SG_Y_SCALAR && !ir_custom_set(a, ir, r->custom[i].key.s, v->scalar.str))
+        if (v && v->type == SG_Y_SCALAR && !ir_custom_set(a, ir, r->custom[i].key.s, v->scalar.str)) {
+            B->oom = true;
             return NULL;
+        }
     }
+    return B->oom ? NULL : ir;
+}
+
+/* NULL when the rule has errors (diagnostics in d) or on out-of-memory,
+ * which sets d->oom: callers tell the two apart by it. */
+ir_rule *ir_build_rule(sg_arena *a, const sg_rule *r, sg_diags *d)
+{
+    if (r->broken || r->kind != SG_DOC_RULE || !r->has_detection || !r->nconditions)
+        return NULL;
+    builder B = {a, d, r, false, false, NULL, NULL};
+    ir_rule *ir = build_rule(&B);
+    if (B.oom)
+        d->oom = true;
     return B.oom ? NULL : ir;
 }

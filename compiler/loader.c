@@ -31,15 +31,16 @@
 #define CHECK_ENCODING "encoding"
 #define CHECK_SCHEMA "schema"
 #define CHECK_LEGACY "legacy-collection"
-/* Nesting limit in levels, the document being the first (the limit
- * libfyaml's document builder had, so the same files pass). */
-#define MAX_YDEPTH 64
+/* Nesting is limited in levels, the document being the first: by default
+ * 64, the limit libfyaml's document builder had, so the same files pass
+ * (limit.yaml-depth, at most SG_YAML_DEPTH_CAP). */
 
 typedef struct loader {
     sg_arena *a;
     sg_diags *d;
     const char *path;
     bool oom;
+    const sg_load_limits *lim; /* may be NULL: the defaults */
 } loader;
 
 /* ---- the YAML tree of one document ------------------------------------------ */
@@ -73,8 +74,9 @@ typedef struct ybuild {
     size_t len;
     ynode *root;
     unsigned doc_line, doc_col; /* the `---` of the document, or 1:1 */
-    yframe st[MAX_YDEPTH];
-    size_t depth; /* open collections */
+    yframe st[SG_YAML_DEPTH_CAP];
+    size_t depth;     /* open collections */
+    size_t max_depth; /* limit.yaml-depth */
     const ynode **aliases; /* of this document, reported when it is complete */
     size_t naliases, capaliases;
     bool too_deep;
@@ -144,10 +146,11 @@ static void yb_attach(ybuild *B, ynode *y)
 static void yb_open(ybuild *B, struct fy_event *e, ykind kind)
 {
     /* Levels: the document, then each collection. */
-    if (B->depth + 2 > MAX_YDEPTH) {
+    if (B->depth + 2 > B->max_depth) {
         const struct fy_mark *m = fy_event_start_mark(e);
         sg_pos p = {B->L->path, m ? (unsigned)m->line + 1 : 1, m ? (unsigned)m->column + 1 : 1};
-        SG_ERR(B->L->d, CHECK_YAML, p, "invalid YAML: nested deeper than %d levels", MAX_YDEPTH);
+        SG_ERR(B->L->d, CHECK_YAML, p, "invalid YAML: nested deeper than %zu levels (limit.yaml-depth)",
+               B->max_depth);
         B->too_deep = true;
         return;
     }
@@ -547,7 +550,7 @@ static bool refuse_alias(const ynode *n)
 
 /* ---- generic subtree copy ------------------------------------------------ */
 
-/* Depth is bounded by the event loop (MAX_YDEPTH), so recursion is too. */
+/* Depth is bounded by the event loop (limit.yaml-depth), so recursion is too. */
 static sg_ynode *copy_ynode(loader *L, const ynode *n)
 {
     if (!n || refuse_alias(n))
@@ -997,7 +1000,14 @@ static sg_cond *parse_condition_node(loader *L, const ynode *n)
     sg_pos p = sv.pos;
     if (n->style == FYSS_SINGLE_QUOTED || n->style == FYSS_DOUBLE_QUOTED)
         p.col++;
-    return sg_cond_parse(L->a, sv.str, sv.len, p, NULL, L->d);
+    sg_cond_limits cl = {(unsigned)SG_LIMIT(L->lim, max_condition_depth,
+                                            SG_DEFAULT_MAX_CONDITION_DEPTH)};
+    sg_cond *c = sg_cond_parse(L->a, sv.str, sv.len, p, &cl, L->d);
+    /* NULL without a finding is out of memory (the parser set d->oom): the
+     * load fails, the rule is not merely marked broken. */
+    if (!c && L->d->oom)
+        L->oom = true;
+    return c;
 }
 
 static void read_detection(loader *L, sg_rule *r, const ynode *key, const ynode *v)
@@ -1172,6 +1182,7 @@ static sg_rule *read_document(loader *L, sg_arena *scratch, ynode *root, unsigne
         return NULL;
     }
     r->path = L->path;
+    r->limits = L->lim;
     r->doc_index = index;
     r->pos = (sg_pos){L->path, 1, 1};
     if (!root) {
@@ -1449,6 +1460,7 @@ static bool keep_rule(sg_arena *a, sg_rule *r, sg_rule ***rules, size_t *n, size
 static bool load_events(loader *L, struct fy_parser *fyp, ybuild *B, size_t max_docs,
                         bool *legacy, bool *cut, sg_rule ***rules, size_t *n, size_t *cap)
 {
+    size_t max_rules = SG_LIMIT(L->lim, max_rules, SG_DEFAULT_MAX_RULES);
     unsigned index = 0;
     struct fy_event *e;
     while ((e = fy_parser_parse(fyp)) != NULL) {
@@ -1465,6 +1477,13 @@ static bool load_events(loader *L, struct fy_parser *fyp, ybuild *B, size_t max_
             const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
             B->doc_line = m ? (unsigned)m->line + 1 : 1;
             B->doc_col = m ? (unsigned)m->column + 1 : 1;
+            if (*n >= max_rules) { /* over all files: the driver stops loading */
+                SG_ERR(L->d, "limit", ((sg_pos){L->path, B->doc_line, B->doc_col}),
+                       "more than %zu rules loaded (limit.rules): this and later documents are "
+                       "not loaded", max_rules);
+                stop = true;
+                break;
+            }
             B->root = NULL;
             B->depth = 0;
             B->aliases = NULL;
@@ -1513,7 +1532,7 @@ bool sg_loader_load(sg_loader *l, sg_arena *a, const char *path, const char *buf
                     const sg_load_limits *lim, sg_diags *d, sg_rule ***rules, size_t *n,
                     size_t *cap)
 {
-    loader L = {a, d, path, false};
+    loader L = {a, d, path, false, lim};
     size_t max_size = lim && lim->max_file_size ? lim->max_file_size : SG_DEFAULT_MAX_FILE_SIZE;
     size_t max_docs = lim && lim->max_documents ? lim->max_documents : SG_DEFAULT_MAX_DOCUMENTS;
     sg_pos top = {path, 1, 1};
@@ -1534,6 +1553,9 @@ bool sg_loader_load(sg_loader *l, sg_arena *a, const char *path, const char *buf
         return true;
 
     ybuild B = {.L = &L, .buf = buf, .len = len};
+    B.max_depth = SG_LIMIT(lim, max_yaml_depth, SG_DEFAULT_MAX_YAML_DEPTH);
+    if (B.max_depth > SG_YAML_DEPTH_CAP)
+        B.max_depth = SG_YAML_DEPTH_CAP;
     B.s = sg_arena_create();
     struct fy_parser *fyp = B.s ? parser_for(l, buf, len) : NULL;
     if (!fyp) {

@@ -10,13 +10,33 @@
 #include "diag.h"
 #include "rule.h"
 
+/* Compile-side resource limits (options "limit.*", see SECURITY.md); 0 in
+ * any field means its default. The rules keep a pointer to them (sg_rule
+ * .limits) so later stages (IR build) read the same values. */
 typedef struct sg_load_limits {
-    size_t max_file_size; /* bytes; default 16 MiB */
-    size_t max_documents; /* per file; default 10,000 */
+    size_t max_file_size;       /* bytes; default 16 MiB */
+    size_t max_documents;       /* per file; default 10,000 */
+    size_t max_yaml_depth;      /* levels, the document the first; 64 */
+    size_t max_rules;           /* documents over all files; 100,000 */
+    size_t max_condition_depth; /* parentheses and `not`; 256 */
+    size_t max_expansion;       /* windash variants of one value; 4,096 */
+    size_t max_regex_length;    /* bytes of one `re` value; 32 KiB */
 } sg_load_limits;
 
 #define SG_DEFAULT_MAX_FILE_SIZE (16u * 1024u * 1024u)
 #define SG_DEFAULT_MAX_DOCUMENTS 10000u
+#define SG_DEFAULT_MAX_YAML_DEPTH 64u
+#define SG_DEFAULT_MAX_RULES 100000u
+#define SG_DEFAULT_MAX_CONDITION_DEPTH 256u
+#define SG_DEFAULT_MAX_EXPANSION 4096u
+#define SG_DEFAULT_MAX_REGEX_LENGTH 32768u
+/* Upper bounds of the depth options: the loader's and the IR builder's
+ * recursion (bounded by these) must fit any thread's stack. */
+#define SG_YAML_DEPTH_CAP 1024u
+#define SG_CONDITION_DEPTH_CAP 1000u
+
+/* A limit's value: `v`, or `def` when v is 0 (or the limits are NULL). */
+#define SG_LIMIT(lim, field, def) ((lim) && (lim)->field ? (lim)->field : (def))
 
 /* Parse a buffer holding one Sigma file (one or more YAML documents).
  * `path` must outlive the arena (the caller interns it there). Appends the

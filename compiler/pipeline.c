@@ -514,7 +514,7 @@ static void parse_params(pp *P, ymap *m, pl_item *it)
             it->cond_src = v;
             unsigned before = (unsigned)P->d->nerrors;
             ir_node *n = pl_build_conditions(P->a, v, NULL, P->d);
-            if (!n && P->d->nerrors == before)
+            if (!n && (P->d->nerrors == before || P->d->oom))
                 P->oom = true;
             if (!n)
                 P->bad = true;

@@ -395,7 +395,7 @@ static void add_condition(pl_ctx *c, const pl_item *it)
     if (it->templ) {
         size_t before = c->d->nerrors;
         cond = pl_build_conditions(c->a, it->cond_src, c->r, c->d);
-        if (!cond && c->d->nerrors > before) {
+        if (!cond && c->d->nerrors > before && !c->d->oom) {
             pl_fail(c, it->pos, "add_condition: the template gives an invalid condition");
             return;
         }

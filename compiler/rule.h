@@ -187,6 +187,9 @@ typedef struct sg_rule {
 
     bool broken; /* a structural error was found: do not build IR */
     bool legacy; /* part of a legacy `action:` collection */
+    /* the compiler's limits (loader.h), read by the IR builder; NULL:
+     * the defaults */
+    const struct sg_load_limits *limits;
 } sg_rule;
 
 /* Find a search identifier by exact name; NULL when absent. */

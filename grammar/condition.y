@@ -226,8 +226,9 @@ static sg_cond *node_of(sg_cond_ctx *c, sg_cond_kind k, const char *pattern,
 static bool depth_enter(sg_cond_ctx *c, const SG_YYLTYPE *loc)
 {
     if (c->depth >= c->max_depth) {
-        char msg[64];
-        snprintf(msg, sizeof msg, "condition nested too deeply (limit %u)",
+        char msg[96];
+        snprintf(msg, sizeof msg,
+                 "condition nested too deeply: more than %u levels (limit.condition-depth)",
                  c->max_depth);
         cond_error(c, "condition-syntax", loc, msg);
         return false;

@@ -414,7 +414,7 @@ static void test_depth_default(void)
     s = nest("(", 257, "a", ")", 257);
     parse(&p, s, NULL);
     expect_error(&p, "257 parens", SYN, LINE0, COL0 + 256,
-                 "condition nested too deeply (limit 256)");
+                 "condition nested too deeply: more than 256 levels (limit.condition-depth)");
     done(&p);
     sg_free(s);
 
@@ -422,7 +422,7 @@ static void test_depth_default(void)
     s = nest("(", 100000, "", "", 0);
     parse(&p, s, NULL);
     expect_error(&p, "100k (", SYN, LINE0, COL0 + 256,
-                 "condition nested too deeply (limit 256)");
+                 "condition nested too deeply: more than 256 levels (limit.condition-depth)");
     done(&p);
     sg_free(s);
 
@@ -437,7 +437,7 @@ static void test_depth_default(void)
     s = nest("not ", 100000, "a", "", 0);
     parse(&p, s, NULL);
     expect_error(&p, "100k not", SYN, LINE0, COL0 + 256 * 4,
-                 "condition nested too deeply (limit 256)");
+                 "condition nested too deeply: more than 256 levels (limit.condition-depth)");
     done(&p);
     sg_free(s);
 
@@ -477,18 +477,18 @@ static void test_depth_limits(void)
     done(&p);
     parse(&p, "((((a))))", &lim);
     expect_error(&p, "limit 3", SYN, LINE0, COL0 + 3,
-                 "condition nested too deeply (limit 3)");
+                 "condition nested too deeply: more than 3 levels (limit.condition-depth)");
     done(&p);
     parse(&p, "not not not not a", &lim);
     expect_error(&p, "limit 3 not", SYN, LINE0, COL0 + 12,
-                 "condition nested too deeply (limit 3)");
+                 "condition nested too deeply: more than 3 levels (limit.condition-depth)");
     done(&p);
 
     /* 0 means the default */
     lim.max_depth = 0;
     char *s = nest("(", 257, "a", ")", 257);
     parse(&p, s, &lim);
-    expect_error(&p, "limit 0", SYN, LINE0, COL0 + 256, "condition nested too deeply (limit 256)");
+    expect_error(&p, "limit 0", SYN, LINE0, COL0 + 256, "condition nested too deeply: more than 256 levels (limit.condition-depth)");
     done(&p);
     sg_free(s);
 
@@ -497,7 +497,7 @@ static void test_depth_limits(void)
     s = nest("(", 100000, "a", ")", 100000);
     parse(&p, s, &lim);
     expect_error(&p, "capped", SYN, LINE0, COL0 + 4096,
-                 "condition nested too deeply (limit 4096)");
+                 "condition nested too deeply: more than 4096 levels (limit.condition-depth)");
     done(&p);
     sg_free(s);
 

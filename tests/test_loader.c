@@ -162,7 +162,7 @@ static void test_size_limit(void)
     memcpy(big, "title: ", 7);
     memset(big + 7, 'x', len - 7);
     big[len] = 0;
-    sg_load_limits lim = {1024u * 1024u, 0};
+    sg_load_limits lim = {.max_file_size = 1024u * 1024u};
     size_t n = 0, cap = 0;
     sg_rule **r = NULL;
     CU_ASSERT_TRUE(sg_load_buffer(a, "big.yml", big, len, &lim, &d, &r, &n, &cap));
@@ -517,7 +517,7 @@ static void test_loader_reuse(void)
         "title: [h\n",
         "title: h\n",
     };
-    sg_load_limits lim = {0, 2};
+    sg_load_limits lim = {.max_documents = 2};
     sg_loader *ld = sg_loader_create();
     CU_ASSERT_PTR_NOT_NULL_FATAL(ld);
     for (int round = 0; round < 2; round++)
