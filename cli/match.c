@@ -207,6 +207,24 @@ void emit_rec(ctx *c, const job *j, const rec *r, size_t ev_base)
     const char *file = o->files[j->file];
     const char *shown = strcmp(file, "-") ? file : "<stdin>";
     size_t ev = ev_base + r->event + 1, line = j->line_base + r->line;
+    if (r->error && r->msg && !strncmp(r->msg, "warning: ", 9)) {
+        /* a limit hit on an event that was matched: once per message (each
+         * thread's matcher reports its own first hit of a rule) */
+        for (size_t i = 0; i < c->nwarned; i++)
+            if (!strcmp(c->warned[i], r->msg))
+                return;
+        char **w = realloc(c->warned, (c->nwarned + 1) * sizeof *w);
+        char *copy = strdup(r->msg);
+        if (w)
+            c->warned = w;
+        if (w && copy)
+            c->warned[c->nwarned++] = copy;
+        else
+            free(copy);
+        if (!o->quiet)
+            fprintf(stderr, "sigmacc: %s:%zu: event %zu: %s\n", shown, line, ev, r->msg);
+        return;
+    }
     if (r->error) {
         c->bad_events++;
         if (!o->quiet)
@@ -528,6 +546,21 @@ static void print_stats(const ctx *c, sigma_matcher **ms, size_t nm, double secs
                 (unsigned long long)v[r].evals, v[r].ns / 1e6, ri->id ? ri->id : "-",
                 ri->title ? ri->title : "");
     }
+    /* regexes that hit a PCRE2 limit, by rule (each counted as no match) */
+    bool head = false;
+    for (size_t r = 0; r < nr; r++) {
+        uint64_t h = 0;
+        for (size_t i = 0; i < nm; i++)
+            h += sigma_matcher_limit_hits(ms[i], r);
+        if (!h)
+            continue;
+        if (!head)
+            fprintf(stderr, "%10s  %-36s %s\n", "limit-hits", "id", "title");
+        head = true;
+        const sigma_rule_info *ri = sigma_ruleset_rule(c->rs, r);
+        fprintf(stderr, "%10llu  %-36s %s\n", (unsigned long long)h, ri->id ? ri->id : "-",
+                ri->title ? ri->title : "");
+    }
     fprintf(stderr,
             "%zu events, %zu matches, %zu bad events, %.3f s, %.0f events/s, %.2f rule "
             "evaluations per event\n",
@@ -547,10 +580,13 @@ static void match_usage(FILE *f)
           "                     [-j THREADS] [--format text|json] [--stats] [-q]\n"
           "                     [--reorder-window SECONDS] [--corr-max-groups N]\n"
           "                     [--corr-max-window N] [--corr-max-entries N] [--every-alert]\n"
-          "                     [--] [FILES...|-]\n"
+          "                     [--limit-NAME=N]... [--] [FILES...|-]\n"
           "After -r, arguments that are directories or .yml/.yaml files are rules too.\n"
           "--input auto (the default) reads a file as JSON when it starts with '{' or '[',\n"
-          "as text lines otherwise.\n",
+          "as text lines otherwise.\n"
+          "Limits (SECURITY.md): regex-match, regex-depth, event-size, event-depth,\n"
+          "corr-groups, corr-window, corr-entries, corr-memory, and the compiler's (rules,\n"
+          "file-size...).\n",
           f);
 }
 
@@ -575,6 +611,17 @@ static bool is_rule_path(const char *a)
     return stat(a, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
+/* --limit-NAME=N for the matcher rather than the compiler. */
+static bool is_matcher_limit(const char *a)
+{
+    static const char *const names[] = {"--limit-regex-match=", "--limit-regex-depth=",
+                                        "--limit-event-size=", "--limit-event-depth="};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strncmp(a, names[i], strlen(names[i])))
+            return true;
+    return false;
+}
+
 /* 0: run; 1: --help printed; -1: usage error (reported). */
 static int parse_opts(int argc, char **argv, opts *o)
 {
@@ -582,7 +629,8 @@ static int parse_opts(int argc, char **argv, opts *o)
     o->rules = calloc(n, sizeof *o->rules);
     o->pipelines = calloc(n, sizeof *o->pipelines);
     o->files = calloc(n + 1, sizeof *o->files);
-    if (!o->rules || !o->pipelines || !o->files)
+    o->limits = calloc(n, sizeof *o->limits);
+    if (!o->rules || !o->pipelines || !o->files || !o->limits)
         return -1;
     o->threads = 1;
     o->max_event = DEFAULT_MAX_EVENT;
@@ -633,6 +681,30 @@ static int parse_opts(int argc, char **argv, opts *o)
                 o->max_window = argv[++i];
             else
                 o->max_entries = argv[++i];
+        } else if (!strncmp(a, "--limit-", 8) && strchr(a, '=')) {
+            const char *v = strchr(a, '=') + 1;
+            const char **corr = !strncmp(a, "--limit-corr-groups=", 20)    ? &o->max_groups
+                                : !strncmp(a, "--limit-corr-window=", 20)  ? &o->max_window
+                                : !strncmp(a, "--limit-corr-entries=", 21) ? &o->max_entries
+                                : !strncmp(a, "--limit-corr-memory=", 20)  ? &o->max_memory
+                                                                           : NULL;
+            if (corr) { /* the same as --corr-max-* */
+                char *end;
+                unsigned long long x = v[0] >= '0' && v[0] <= '9' ? strtoull(v, &end, 10) : 0;
+                if (x && corr == &o->max_memory && strchr("kKMG", *end) && *end)
+                    end++; /* checked again by the correlator */
+                if (!x || *end)
+                    return -bad_usage("a correlation limit needs a number >= 1", a);
+                *corr = v;
+            } else {
+                if (!strncmp(a, "--limit-event-size=", 19)) {
+                    char *end;
+                    unsigned long long x = strtoull(v, &end, 10);
+                    if (x && !*end)
+                        o->max_event = (size_t)x; /* the reader's chunks too */
+                }
+                o->limits[o->nlimits++] = a; /* checked where they are set */
+            }
         } else if (!strcmp(a, "--every-alert")) {
             o->every_alert = true;
         } else if (!strcmp(a, "-j") || !strcmp(a, "--threads")) {
@@ -700,6 +772,18 @@ int cmd_match(int argc, char **argv)
     }
     if (sigma_compiler_create(&comp) != SIGMA_OK)
         goto oom;
+    for (size_t i = 0; i < o.nlimits; i++) {
+        if (is_matcher_limit(o.limits[i]))
+            continue;
+        char key[64];
+        const char *eq = strchr(o.limits[i], '=');
+        snprintf(key, sizeof key, "limit.%.*s", (int)(eq - o.limits[i] - 8), o.limits[i] + 8);
+        if (sigma_compiler_set_option(comp, key, eq + 1) != SIGMA_OK) {
+            bad_usage("bad limit (unknown, or not a number in range: see SECURITY.md)",
+                      o.limits[i]);
+            goto out;
+        }
+    }
     for (size_t i = 0; i < o.npipelines; i++) {
         sigma_status ps = sigma_compiler_add_pipeline(comp, o.pipelines[i]);
         if (ps == SIGMA_ENOMEM)
@@ -772,6 +856,16 @@ int cmd_match(int argc, char **argv)
             (o.parse_only && sigma_matcher_set_option(ms[i], "parse-only", "1") != SIGMA_OK) ||
             (o.no_prefilter && sigma_matcher_set_option(ms[i], "prefilter", "0") != SIGMA_OK))
             goto oom;
+        for (size_t k = 0; k < o.nlimits; k++) {
+            char key[64];
+            const char *eq = strchr(o.limits[k], '=');
+            snprintf(key, sizeof key, "limit.%.*s", (int)(eq - o.limits[k] - 8), o.limits[k] + 8);
+            if (is_matcher_limit(o.limits[k]) &&
+                sigma_matcher_set_option(ms[i], key, eq + 1) != SIGMA_OK) {
+                bad_usage("bad limit (not a number in range: see SECURITY.md)", o.limits[k]);
+                goto out;
+            }
+        }
     }
     progress pg = {false, 0, 0, {0, 0}};
     if (o.progress && !o.quiet && isatty(STDERR_FILENO)) {
@@ -834,6 +928,13 @@ int cmd_match(int argc, char **argv)
     else if (c.bad_events && !o.quiet)
         fprintf(stderr, "sigmacc: %zu bad event%s skipped\n", c.bad_events,
                 c.bad_events == 1 ? "" : "s");
+    uint64_t re_hits = 0;
+    for (unsigned i = 0; i < nt; i++)
+        re_hits += sigma_matcher_limit_hits(ms[i], SIZE_MAX);
+    if (re_hits && !o.quiet)
+        fprintf(stderr, "sigmacc: %llu regex evaluation%s hit a PCRE2 limit and counted as no "
+                        "match (--stats lists the rules)\n",
+                (unsigned long long)re_hits, re_hits == 1 ? "" : "s");
     if (c.corr && !o.stats && !o.parse_only && !o.quiet)
         corr_stats(&c, false); /* evictions, late events... when there are any */
     if (!ok)
@@ -859,8 +960,12 @@ out:
     free(ws);
     sigma_ruleset_destroy(rs);
     sigma_compiler_destroy(comp);
+    for (size_t i = 0; i < c.nwarned; i++)
+        free(c.warned[i]);
+    free(c.warned);
     free(o.rules);
     free(o.pipelines);
     free(o.files);
+    free(o.limits);
     return rc;
 }

@@ -144,6 +144,7 @@ sigma_status corr_setup(ctx *c)
         {"max-groups", o->max_groups},
         {"max-window", o->max_window},
         {"max-entries", o->max_entries},
+        {"max-memory", o->max_memory},
         {"reorder-window", o->reorder},
         {"suppress", o->every_alert ? "0" : NULL},
     };
@@ -163,21 +164,62 @@ static void corr_status(ctx *c, sigma_status st)
     c->io_error = true;
 }
 
+/* The first time each correlation limit acts, say so at the event that
+ * made it act (at the end of input for events released then). */
+static void corr_limits(ctx *c, const sigma_event_ref *at)
+{
+    static const struct {
+        const char *stat, *max, *what, *opt, *then;
+    } lim[] = {
+        {"groups-limit", "max-groups", "live groups", "--limit-corr-groups, --corr-max-groups",
+         "the least recently updated groups are evicted"},
+        {"window-limit", "max-window", "entries in one group's window",
+         "--limit-corr-window, --corr-max-window", "the group's oldest entries are dropped"},
+        {"entries-limit", "max-entries", "window entries", "--limit-corr-entries, "
+         "--corr-max-entries", "the least recently updated groups are evicted"},
+        {"memory-limit", "max-memory", "bytes of correlation state", "--limit-corr-memory",
+         "the least recently updated groups are evicted"},
+    };
+    if (c->corr_limits_told == (1u << 4) - 1)
+        return;
+    for (unsigned i = 0; i < 4; i++) {
+        if ((c->corr_limits_told & (1u << i)) || !sigma_correlator_stat(c->corr, lim[i].stat))
+            continue;
+        c->corr_limits_told |= 1u << i;
+        if (c->o->quiet)
+            continue;
+        if (at)
+            fprintf(stderr, "sigmacc: %s:%zu: event %zu: ", shown_name(c, at->file), at->line,
+                    at->event);
+        else
+            fputs("sigmacc: at the end of input: ", stderr);
+        fprintf(stderr,
+                "warning: correlation limit reached: more than %llu %s (%s): %s from now on, "
+                "alerts may be missing (reported once; --stats counts them)\n",
+                (unsigned long long)sigma_correlator_stat(c->corr, lim[i].max), lim[i].what,
+                lim[i].opt, lim[i].then);
+    }
+}
+
 void corr_feed(ctx *c, const job *j, const rec *r, size_t ev_base)
 {
     sigma_event_ref ref = {j->file, j->line_base + r->line, ev_base + r->event + 1};
     corr_status(c, sigma_correlator_feed(c->corr, &ref, j->caps + r->cap_off, r->cap_len,
                                          on_alert, c));
+    c->corr_at = ref;
+    corr_limits(c, &ref);
 }
 
 void corr_end_event(ctx *c)
 {
     corr_status(c, sigma_correlator_end_event(c->corr, on_alert, c));
+    corr_limits(c, &c->corr_at);
 }
 
 void corr_finish(ctx *c)
 {
     corr_status(c, sigma_correlator_finish(c->corr, on_alert, c));
+    corr_limits(c, NULL);
 }
 
 void corr_stats(const ctx *c, bool always)
@@ -189,17 +231,21 @@ void corr_stats(const ctx *c, bool always)
                 "correlations: %llu events with hits, %llu alerts (%llu suppressed), %llu groups "
                 "(peak %llu live, %llu expired, %llu evicted), peak %llu window entries (%llu "
                 "dropped, %llu evicted), %llu late, %llu without a time, %llu hits without a "
-                "group-by field, reorder buffer peak %llu (%llu released early)\n",
+                "group-by field, reorder buffer peak %llu (%llu released early), peak state "
+                "%.1f MiB; limits acted: groups %llu, window %llu, entries %llu, memory %llu\n",
                 S("events"), S("alerts"), S("suppressed"), S("groups-created"), S("peak-groups"),
                 S("groups-expired"), S("groups-evicted"), S("peak-entries"),
                 S("entries-dropped"), S("entries-evicted"), S("late"), S("no-time"),
-                S("missing-group"), S("peak-held"), S("reorder-forced"));
+                S("missing-group"), S("peak-held"), S("reorder-forced"),
+                (double)S("peak-bytes") / 1048576.0, S("groups-limit"), S("window-limit"),
+                S("entries-limit"), S("memory-limit"));
         return;
     }
     if (S("groups-evicted") || S("entries-dropped"))
         fprintf(stderr,
                 "sigmacc: correlations: memory bounds reached: %llu groups evicted (oldest "
-                "first; --corr-max-groups, --corr-max-entries), %llu window entries dropped "
+                "first; --corr-max-groups, --corr-max-entries, --limit-corr-memory), %llu window "
+                "entries dropped "
                 "(--corr-max-window, --corr-max-entries); alerts may be missing\n",
                 S("groups-evicted"), S("entries-dropped") + S("entries-evicted"));
     if (S("late"))

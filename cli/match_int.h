@@ -58,8 +58,11 @@ typedef struct opts {
     bool json, stats, parse_only, quiet, progress, describe, no_prefilter;
     size_t max_event;
     /* correlations */
-    const char *reorder, *max_groups, *max_window, *max_entries;
+    const char *reorder, *max_groups, *max_window, *max_entries, *max_memory;
     bool every_alert;
+    /* --limit-NAME=N: the matcher's (regex-*, event-*) and the compiler's */
+    const char **limits;
+    size_t nlimits;
 } opts;
 
 typedef struct progress {
@@ -92,10 +95,14 @@ typedef struct ctx {
     /* printing state (main thread) */
     size_t event_base; /* events of this file before the chunk being printed */
     size_t matches, alerts, bad_events, total_events;
+    char **warned; /* limit warnings printed (the same one from several threads) */
+    size_t nwarned;
     size_t cur_file;
     bool io_error;
     FILE *out;
     sigma_correlator *corr; /* NULL without correlations */
+    sigma_event_ref corr_at;     /* the last event fed */
+    unsigned corr_limits_told;   /* bit per correlation limit reported */
 } ctx;
 
 /* match.c */

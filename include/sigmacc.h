@@ -169,8 +169,20 @@ void sigma_matcher_destroy(sigma_matcher *m);
 /* "stats" "1": count hits, evaluations and time per rule;
  * "parse-only" "1": read events but match nothing (to measure readers);
  * "prefilter" "0": evaluate every rule on every event (a slow reference
- * for testing that dispatch and the prefilter never change results). */
+ * for testing that dispatch and the prefilter never change results).
+ * Resource limits (a number >= 1, k/M suffixes; SECURITY.md):
+ * "limit.regex-match" N  PCRE2 match limit per regex evaluation (1,000,000)
+ * "limit.regex-depth" N  PCRE2 depth limit, without JIT (10,000)
+ * "limit.event-size"  N  bytes of one event (64 MiB; larger ones are bad
+ *                        events, skipped)
+ * "limit.event-depth" N  JSON nesting of one event (1,024, at most 10,000)
+ * A regex that hits a PCRE2 limit counts as no match for that event; it is
+ * counted (sigma_matcher_limit_hits) and reported through the scan's
+ * error callback once per rule (see sigma_scan_error_fn). */
 sigma_status sigma_matcher_set_option(sigma_matcher *m, const char *name, const char *value);
+/* Regex evaluations of rule i that hit a PCRE2 limit (each counted as no
+ * match); rule = SIZE_MAX: over all rules. */
+uint64_t sigma_matcher_limit_hits(const sigma_matcher *m, size_t rule);
 
 /* Match one event read through `acc`: fn is called for each matching
  * rule, in rule order. Allocates nothing once warmed up. */
@@ -193,7 +205,10 @@ size_t sigma_input_split(sigma_input kind, const char *buf, size_t len);
  * on_match stops the scan. */
 typedef int (*sigma_scan_match_fn)(void *user, size_t event, size_t line, const char *raw,
                                    size_t len, const sigma_rule_info *rule);
-/* A bad event (invalid JSON, too deep, not an object...): it is skipped. */
+/* A bad event (invalid JSON, too deep, too large, not an object...): it is
+ * skipped. A message that starts with "warning: " is about an event that was
+ * matched, not skipped: a rule's regex hit a limit there (once per rule and
+ * matcher). */
 typedef void (*sigma_scan_error_fn)(void *user, size_t event, size_t line, const char *message);
 
 /* Match every event of buf[0..len). `readable` is how many bytes from buf
@@ -257,6 +272,8 @@ void sigma_correlator_destroy(sigma_correlator *c);
  *   "max-window" N    entries per group window (oldest dropped first)
  *   "max-entries" N   entries over all windows (oldest groups evicted)
  *   "max-reorder" N   events held by the reorder window
+ *   "max-memory" N    bytes of group state (k, M, G suffixes; 1 GiB): the
+ *                     least recently updated groups are evicted beyond it
  *   "reorder-window" SECONDS  hold events this long to release them in time
  *                     order; an event older than one already released is
  *                     dropped and counted as "late"
@@ -277,7 +294,10 @@ sigma_status sigma_correlator_finish(sigma_correlator *c, sigma_alert_fn fn, voi
  * "hits", "groups-created", "groups-expired", "groups-evicted",
  * "entries-dropped", "entries-evicted", "reorder-forced", "alerts",
  * "suppressed", "live-groups", "peak-groups", "live-entries",
- * "peak-entries", "peak-held". 0 for unknown names. */
+ * "peak-entries", "peak-held", "live-bytes", "peak-bytes"; how often each
+ * limit acted: "groups-limit", "window-limit", "entries-limit",
+ * "memory-limit"; the limits: "max-groups", "max-window", "max-entries",
+ * "max-memory". 0 for unknown names. */
 uint64_t sigma_correlator_stat(const sigma_correlator *c, const char *name);
 
 /* An alert: the correlation (sigma_ruleset_correlation's info), its type

@@ -66,6 +66,7 @@ void sg_ce_limits_default(sg_ce_limits *l)
     l->max_window = 100000;
     l->max_entries = 10000000;
     l->max_reorder = 1000000;
+    l->max_memory = (size_t)1 << 30;
     l->reorder = 0;
     l->suppress = true;
 }
@@ -82,6 +83,7 @@ typedef struct ce_vnode {
 typedef struct ce_vset {
     ce_vnode **slots;
     uint32_t cap, n;
+    size_t bytes; /* of the nodes */
 } ce_vset;
 
 typedef struct ce_entry {
@@ -225,6 +227,7 @@ static ce_vnode *vset_add(ce_vset *s, const char *v, size_t len)
         memcpy(x->s, v, len);
     s->slots[i] = x;
     s->n++;
+    s->bytes += sizeof *x + (len ? len : 1);
     return x;
 }
 
@@ -258,6 +261,7 @@ static void vset_release(ce_vset *s, ce_vnode *x)
         i = (i + 1) & mask;
     SHIFT_DELETE(s->slots, (size_t)mask, (size_t)i, VHASH);
     s->n--;
+    s->bytes -= sizeof *x + (x->len ? x->len : 1);
     sg_free(x);
 }
 
@@ -268,6 +272,7 @@ static void vset_free(ce_vset *s)
     sg_free(s->slots);
     s->slots = NULL;
     s->cap = s->n = 0;
+    s->bytes = 0;
 }
 
 /* ---- groups ------------------------------------------------------------------------- */
@@ -310,10 +315,25 @@ static void touch(ce_corr *c, ce_group *g, int64_t t)
     }
 }
 
+/* The heap bytes of group g (max_memory counts these). */
+static size_t group_bytes(const sg_ce_def *d, const ce_group *g)
+{
+    size_t n = d->ninputs;
+    size_t b = sizeof *g + (g->keylen ? g->keylen : 1) + (size_t)g->cap * sizeof *g->ring +
+               (size_t)g->capsorted * sizeof *g->sorted + (size_t)g->vs.cap * sizeof *g->vs.slots +
+               g->vs.bytes;
+    if (g->start)
+        b += n * sizeof *g->start + n * n * sizeof *g->chain;
+    if (g->cnt)
+        b += n * sizeof *g->cnt;
+    return b;
+}
+
 /* Free group g of correlation c (counted by the caller as expired or
  * evicted). */
 static void group_drop(sg_ce *e, ce_corr *c, ce_group *g, bool evicted)
 {
+    e->st.live_bytes -= group_bytes(c->def, g);
     size_t mask = c->cap - 1, i = g->hash & mask;
     while (c->slots[i].g != g)
         i = (i + 1) & mask;
@@ -419,7 +439,7 @@ static ce_group *group_new(sg_ce *e, uint32_t ci, const char *key, size_t len, u
     ce_corr *c = &e->corrs[ci];
     const sg_ce_def *d = c->def;
     while (e->st.live_groups >= e->lim.max_groups && evict_oldest(e, NULL))
-        ;
+        e->st.groups_limit++;
     ce_group *g = sg_calloc(1, sizeof *g + (len ? len : 1));
     if (!g)
         return NULL;
@@ -695,8 +715,10 @@ static bool window_hit(sg_ce *e, ce_corr *c, ce_group *g, const sg_ce_hit *h, in
     if (g->size >= e->lim.max_window && g->size) {
         entry_remove_front(e, g);
         e->st.entries_dropped++;
+        e->st.window_limit++;
     }
     while (e->st.live_entries >= e->lim.max_entries) {
+        e->st.entries_limit++;
         if (!evict_oldest(e, g)) {
             if (!g->size)
                 break;
@@ -794,6 +816,7 @@ static bool process_hit(sg_ce *e, uint32_t ci, const sg_ce_hit *h, int64_t t,
         return true; /* no value: not part of the aggregate */
     uint64_t hash = hash_bytes(h->key, h->keylen);
     ce_group *g = group_find(c, h->key, h->keylen, hash);
+    bool new_group = !g;
     if (!g) {
         if (is_ordered(d) && h->input != 0)
             return true; /* no chain to continue */
@@ -801,10 +824,23 @@ static bool process_hit(sg_ce *e, uint32_t ci, const sg_ce_hit *h, int64_t t,
             return false;
     }
     e->st.hits++;
-    if (is_ordered(d))
-        return ordered_hit(e, c, g, h, t, ref, fn, user);
-    touch(c, g, t);
-    return window_hit(e, c, g, h, t, ref, fn, user);
+    /* g's bytes before and after (a new group's all count), then other
+     * groups are evicted, least recently updated first, while the state is
+     * over max_memory */
+    size_t before = new_group ? 0 : group_bytes(d, g);
+    bool ok;
+    if (is_ordered(d)) {
+        ok = ordered_hit(e, c, g, h, t, ref, fn, user);
+    } else {
+        touch(c, g, t);
+        ok = window_hit(e, c, g, h, t, ref, fn, user);
+    }
+    e->st.live_bytes = e->st.live_bytes + (uint64_t)group_bytes(d, g) - (uint64_t)before;
+    while (e->st.live_bytes > e->lim.max_memory && evict_oldest(e, g))
+        e->st.memory_limit++;
+    if (e->st.live_bytes > e->st.peak_bytes)
+        e->st.peak_bytes = e->st.live_bytes;
+    return ok;
 }
 
 static sigma_status process(sg_ce *e, int64_t t, const sg_ce_ref *ref, const sg_ce_hit *hits,
@@ -1040,6 +1076,8 @@ sg_ce *sg_ce_create(const sg_ce_def *defs, size_t ndefs, const sg_ce_limits *lim
         e->lim.max_window = 1;
     if (!e->lim.max_entries)
         e->lim.max_entries = 1;
+    if (!e->lim.max_memory)
+        e->lim.max_memory = 1;
     e->max_seen = INT64_MIN;
     e->corrs = sg_calloc(ndefs ? ndefs : 1, sizeof *e->corrs);
     if (!e->corrs) {

@@ -37,6 +37,10 @@
  *                groups are evicted beyond it
  *   max_reorder  events held by the reorder buffer; the oldest is released
  *                early beyond it
+ *   max_memory   heap bytes of all groups (keys, windows, distinct values);
+ *                beyond it the least recently updated groups are evicted
+ *                (never the group being updated: one group is bounded by
+ *                max_window)
  * Groups whose newest hit is older than the clock minus their span can
  * never contribute again: they are freed as they age (`expired`, not an
  * eviction). Long group keys and values are bounded too (corr_rules.c
@@ -130,14 +134,14 @@ typedef struct sg_ce_alert {
 typedef void (*sg_ce_alert_fn)(void *user, const sg_ce_alert *a);
 
 typedef struct sg_ce_limits {
-    size_t max_groups, max_window, max_entries, max_reorder;
+    size_t max_groups, max_window, max_entries, max_reorder, max_memory;
     int64_t reorder; /* microseconds; 0: events are processed as they come */
     bool suppress;
 } sg_ce_limits;
 
 /* The defaults: 1,000,000 groups, 100,000 entries per group, 10,000,000
- * entries, 1,000,000 events held for reordering, no reorder window,
- * suppression on. */
+ * entries, 1,000,000 events held for reordering, 1 GiB of group state, no
+ * reorder window, suppression on. */
 void sg_ce_limits_default(sg_ce_limits *l);
 
 typedef struct sg_ce_stats {
@@ -156,6 +160,10 @@ typedef struct sg_ce_stats {
     uint64_t live_groups, peak_groups;
     uint64_t live_entries, peak_entries;
     uint64_t held, peak_held; /* events in the reorder buffer */
+    uint64_t live_bytes, peak_bytes; /* group state (max_memory) */
+    /* how often each limit acted: evictions for max_groups, max_entries and
+     * max_memory, oldest-entry drops for max_window */
+    uint64_t groups_limit, entries_limit, memory_limit, window_limit;
 } sg_ce_stats;
 
 typedef struct sg_ce sg_ce;

@@ -123,9 +123,23 @@ static bool parse_count(const char *v, size_t *out)
     char *end;
     errno = 0;
     unsigned long long n = strtoull(v, &end, 10);
-    if (end == v || *end || errno || v[0] == '-' || n == 0)
+    if (end == v || *end || errno || v[0] == '-' || n == 0 || n > SIZE_MAX)
         return false;
     *out = (size_t)n;
+    return true;
+}
+
+/* Bytes: a count with an optional k, M or G suffix (powers of 1024). */
+static bool parse_bytes(const char *v, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    int shift = *end == 'k' || *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+    end += shift != 0;
+    if (end == v || *end || errno || v[0] == '-' || n == 0 || n > (SIZE_MAX >> shift))
+        return false;
+    *out = (size_t)n << shift;
     return true;
 }
 
@@ -141,6 +155,8 @@ sigma_status sigma_correlator_set_option(sigma_correlator *c, const char *name, 
         return parse_count(value, &c->lim.max_entries) ? SIGMA_OK : SIGMA_EINVAL;
     if (!strcmp(name, "max-reorder"))
         return parse_count(value, &c->lim.max_reorder) ? SIGMA_OK : SIGMA_EINVAL;
+    if (!strcmp(name, "max-memory"))
+        return parse_bytes(value, &c->lim.max_memory) ? SIGMA_OK : SIGMA_EINVAL;
     if (!strcmp(name, "suppress")) {
         c->lim.suppress = strcmp(value, "0") != 0;
         return SIGMA_OK;
@@ -302,6 +318,15 @@ uint64_t sigma_correlator_stat(const sigma_correlator *c, const char *name)
         return c->no_time;
     if (!strcmp(name, "missing-group"))
         return c->missing;
+    /* the limits in force */
+    if (!strcmp(name, "max-groups"))
+        return c->lim.max_groups;
+    if (!strcmp(name, "max-window"))
+        return c->lim.max_window;
+    if (!strcmp(name, "max-entries"))
+        return c->lim.max_entries;
+    if (!strcmp(name, "max-memory"))
+        return c->lim.max_memory;
     if (!c->e)
         return 0;
     const sg_ce_stats *s = sg_ce_get_stats(c->e);
@@ -325,6 +350,12 @@ uint64_t sigma_correlator_stat(const sigma_correlator *c, const char *name)
         {"live-entries", offsetof(sg_ce_stats, live_entries)},
         {"peak-entries", offsetof(sg_ce_stats, peak_entries)},
         {"peak-held", offsetof(sg_ce_stats, peak_held)},
+        {"live-bytes", offsetof(sg_ce_stats, live_bytes)},
+        {"peak-bytes", offsetof(sg_ce_stats, peak_bytes)},
+        {"groups-limit", offsetof(sg_ce_stats, groups_limit)},
+        {"window-limit", offsetof(sg_ce_stats, window_limit)},
+        {"entries-limit", offsetof(sg_ce_stats, entries_limit)},
+        {"memory-limit", offsetof(sg_ce_stats, memory_limit)},
     };
     for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
         if (!strcmp(tab[i].name, name))

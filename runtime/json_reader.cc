@@ -7,6 +7,7 @@
 
 #include <simdjson.h>
 
+#include <cstdio>
 #include <cstring>
 #include <new>
 #include <utility>
@@ -40,7 +41,10 @@ struct sg_jreader {
     const sigma_ruleset *rs = nullptr;
     std::vector<tnode> nodes;
     ondemand::parser main, elem, kw;
-    size_t max_depth = 1024;
+    size_t max_depth = 1024; // limit.event-depth
+    size_t max_size = 0;     // limit.event-size: bytes of a document; 0: none
+    char depth_msg[96] = "";
+    char kw_depth_msg[160] = "";
 };
 
 namespace {
@@ -169,10 +173,15 @@ bool record(walker &w, ondemand::value &v, const std::vector<uint32_t> &slots,
     return true;
 }
 
-bool walk_value(walker &w, ondemand::value v, const tnode *n);
+// Both walks recurse per level of the event (arrays nest without moving
+// in the trie), so both count levels against limit.event-depth: simdjson's
+// On-Demand API checks no depth in what it skips.
+bool walk_value(walker &w, ondemand::value v, const tnode *n, size_t depth);
 
-bool walk_object(walker &w, ondemand::object o, const tnode *n)
+bool walk_object(walker &w, ondemand::object o, const tnode *n, size_t depth)
 {
+    if (depth > w.r->max_depth)
+        return fail(w, DEPTH_ERROR);
     bool had_text = false;
     for (auto fr : o) {
         ondemand::field f;
@@ -198,7 +207,7 @@ bool walk_object(walker &w, ondemand::object o, const tnode *n)
             c = dotted(w.r, n, key.data(), key.size());
         if (!c)
             continue; // simdjson skips the value
-        if (!walk_value(w, f.value(), c))
+        if (!walk_value(w, f.value(), c, depth + 1))
             return false;
     }
     if (!n->slots.empty() && !had_text) {
@@ -210,7 +219,7 @@ bool walk_object(walker &w, ondemand::object o, const tnode *n)
     return true;
 }
 
-bool walk_value(walker &w, ondemand::value v, const tnode *n)
+bool walk_value(walker &w, ondemand::value v, const tnode *n, size_t depth)
 {
     ondemand::json_type t;
     if (auto e = v.type().get(t))
@@ -219,9 +228,11 @@ bool walk_value(walker &w, ondemand::value v, const tnode *n)
         ondemand::object o;
         if (auto e = v.get_object().get(o))
             return fail(w, e);
-        return walk_object(w, o, n);
+        return walk_object(w, o, n, depth);
     }
     if (t == ondemand::json_type::array) {
+        if (depth > w.r->max_depth)
+            return fail(w, DEPTH_ERROR);
         ondemand::array a;
         if (auto e = v.get_array().get(a))
             return fail(w, e);
@@ -229,7 +240,7 @@ bool walk_value(walker &w, ondemand::value v, const tnode *n)
             ondemand::value ev;
             if (auto e = er.get(ev))
                 return fail(w, e);
-            if (!walk_value(w, ev, n))
+            if (!walk_value(w, ev, n, depth + 1))
                 return false;
         }
         return true;
@@ -245,26 +256,34 @@ struct each_ctx {
     sg_jreader *r;
     const char *p;
     size_t len, cap;
+    bool too_deep; // the keyword walk stopped at limit.event-depth
 };
 
 struct kw_walker {
     int (*fn)(void *, const sigma_value *);
     void *c;
+    size_t max_depth;
     bool stop = false;
+    bool too_deep = false;
 };
 
-bool kw_value(kw_walker &k, ondemand::value v)
+bool kw_value(kw_walker &k, ondemand::value v, size_t depth)
 {
     ondemand::json_type t;
     if (v.type().get(t))
         return false;
+    if ((t == ondemand::json_type::object || t == ondemand::json_type::array) &&
+        depth > k.max_depth) {
+        k.too_deep = true; // skipped (simdjson skips what is not read); the rest is searched
+        return true;
+    }
     if (t == ondemand::json_type::object) {
         ondemand::object o;
         if (v.get_object().get(o))
             return false;
         for (auto fr : o) {
             ondemand::field f;
-            if (std::move(fr).get(f) || !kw_value(k, f.value()))
+            if (std::move(fr).get(f) || !kw_value(k, f.value(), depth + 1))
                 return false;
             if (k.stop)
                 return true;
@@ -277,7 +296,7 @@ bool kw_value(kw_walker &k, ondemand::value v)
             return false;
         for (auto er : a) {
             ondemand::value ev;
-            if (er.get(ev) || !kw_value(k, ev))
+            if (er.get(ev) || !kw_value(k, ev, depth + 1))
                 return false;
             if (k.stop)
                 return true;
@@ -304,25 +323,26 @@ int each_string(void *ctx, int (*fn)(void *, const sigma_value *), void *c)
     ondemand::document d;
     if (x->r->kw.iterate(x->p, x->len, x->cap).get(d))
         return -1;
-    kw_walker k{fn, c};
+    kw_walker k{fn, c, x->r->max_depth};
     ondemand::object o;
     if (d.get_object().get(o))
         return -1;
     for (auto fr : o) {
         ondemand::field f;
-        if (std::move(fr).get(f) || !kw_value(k, f.value()))
+        if (std::move(fr).get(f) || !kw_value(k, f.value(), 2))
             return -1;
         if (k.stop)
             break;
     }
+    x->too_deep |= k.too_deep;
     return 0;
 }
 
-const char *message(error_code e)
+const char *message(const sg_jreader *r, error_code e)
 {
     switch (e) {
     case DEPTH_ERROR:
-        return "invalid event: nested too deeply";
+        return r->depth_msg;
     case UTF8_ERROR:
         return "invalid event: not valid UTF-8";
     case CAPACITY:
@@ -461,13 +481,13 @@ long parse_event(sg_jreader *r, ondemand::parser &parser, sigma_matcher *m, cons
         e = d.get_object().get(o);
     if (e) {
         sink->error(sink->ctx, p, e == INCORRECT_TYPE ? "invalid event: not a JSON object"
-                                                      : message(e));
+                                                      : message(r, e));
         return 0;
     }
     sg_matcher_begin(m);
     walker w{r, m};
-    if (!walk_object(w, o, &r->nodes[0])) {
-        sink->error(sink->ctx, p, message(w.err));
+    if (!walk_object(w, o, &r->nodes[0], 1)) {
+        sink->error(sink->ctx, p, message(r, w.err));
         return 0;
     }
     const char *loc;
@@ -475,9 +495,11 @@ long parse_event(sg_jreader *r, ondemand::parser &parser, sigma_matcher *m, cons
         sink->error(sink->ctx, loc, "invalid event: trailing content after the JSON value");
         return 0;
     }
-    each_ctx ec{r, p, len, cap};
+    each_ctx ec{r, p, len, cap, false};
     if (sink->event(sink->ctx, p, len, each_string, &ec) == SIGMA_ENOMEM)
         return -1;
+    if (ec.too_deep && sink->warn) // matched, but not every keyword value was seen
+        sink->warn(sink->ctx, p, r->kw_depth_msg);
     return 1;
 }
 
@@ -485,13 +507,20 @@ long parse_event(sg_jreader *r, ondemand::parser &parser, sigma_matcher *m, cons
 
 extern "C" {
 
-sg_jreader *sg_jreader_create(const sigma_ruleset *rs, size_t max_depth)
+sg_jreader *sg_jreader_create(const sigma_ruleset *rs, size_t max_depth, size_t max_size)
 {
     sg_jreader *r = new (std::nothrow) sg_jreader;
     if (!r)
         return nullptr;
     r->rs = rs;
     r->max_depth = max_depth ? max_depth : 1024;
+    r->max_size = max_size;
+    snprintf(r->depth_msg, sizeof r->depth_msg,
+             "invalid event: nested deeper than %zu levels (limit.event-depth)", r->max_depth);
+    snprintf(r->kw_depth_msg, sizeof r->kw_depth_msg,
+             "warning: event nested deeper than %zu levels (limit.event-depth): keywords were "
+             "not searched below that depth",
+             r->max_depth);
     // std::bad_alloc cannot cross into C: build the trie under a catch.
     try {
         r->nodes.emplace_back();
@@ -531,6 +560,14 @@ long sg_jreader_doc(sg_jreader *r, sigma_matcher *m, const char *p, size_t len,
         i++;
     if (i == len)
         return 0;
+    if (r->max_size && len > r->max_size) { // an array of events counts as a whole
+        char msg[128];
+        snprintf(msg, sizeof msg,
+                 "invalid event: %zu bytes, over the limit of %zu (limit.event-size)", len,
+                 r->max_size);
+        sink->error(sink->ctx, p, msg);
+        return 0;
+    }
     if (p[i] != '[')
         return parse_event(r, r->main, m, p, len, len + SG_JSON_PADDING, sink);
     // A top-level array: each element is an event, re-parsed on its own so
@@ -541,7 +578,7 @@ long sg_jreader_doc(sg_jreader *r, sigma_matcher *m, const char *p, size_t len,
     if (!e)
         e = d.get_array().get(a);
     if (e) {
-        sink->error(sink->ctx, p, message(e));
+        sink->error(sink->ctx, p, message(r, e));
         return 0;
     }
     long n = 0;
@@ -555,7 +592,7 @@ long sg_jreader_doc(sg_jreader *r, sigma_matcher *m, const char *p, size_t len,
             if (d.current_location().get(loc))
                 loc = p;
             sink->error(sink->ctx, loc, e == INCORRECT_TYPE ? "invalid event: not a JSON object"
-                                                            : message(e));
+                                                            : message(r, e));
             if (e == INCORRECT_TYPE)
                 continue;
             return n;

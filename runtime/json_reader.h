@@ -33,10 +33,13 @@ typedef struct sg_jsink {
                           void *each_ctx);
     /* A bad event or document starting at raw. */
     void (*error)(void *ctx, const char *raw, const char *msg);
+    /* About the event just handed over (matched, not skipped); may be NULL. */
+    void (*warn)(void *ctx, const char *raw, const char *msg);
 } sg_jreader_sink;
 
-/* max_depth: nesting limit (0 = 1024). NULL on OOM. */
-sg_jreader *sg_jreader_create(const sigma_ruleset *rs, size_t max_depth);
+/* max_depth: nesting limit (0 = 1024); max_size: bytes of one document,
+ * larger ones are bad events (0 = no limit). NULL on OOM. */
+sg_jreader *sg_jreader_create(const sigma_ruleset *rs, size_t max_depth, size_t max_size);
 void sg_jreader_destroy(sg_jreader *r);
 
 /* One JSON document at p[0..len) with SG_JSON_PADDING readable bytes after

@@ -39,6 +39,22 @@ sigma_status sg_matcher_finish(sigma_matcher *m, const char *raw_json, size_t ra
  * absent. For the correlation captures (corr_rules.c). */
 bool sg_matcher_value(sigma_matcher *m, uint32_t slot, sigma_value *out);
 
+/* Match-side resource limits: sigma_matcher_set_option "limit.NAME"
+ * (SECURITY.md). A regex that hits a PCRE2 limit counts as no match. */
+#define SG_DEFAULT_REGEX_MATCH_LIMIT 1000000u
+#define SG_DEFAULT_REGEX_DEPTH_LIMIT 10000u
+#define SG_DEFAULT_EVENT_SIZE_LIMIT ((size_t)64 << 20)
+#define SG_DEFAULT_EVENT_DEPTH_LIMIT 1024u
+/* The keyword walk recurses once per level: any thread's stack holds it. */
+#define SG_EVENT_DEPTH_CAP 10000u
+
+/* The event size (bytes) and JSON nesting depth limits. */
+void sg_matcher_event_limits(const sigma_matcher *m, size_t *size, size_t *depth);
+/* After an event: a message (starting "warning: ") naming the rules whose
+ * regexes hit a PCRE2 limit for the first time on this matcher in this
+ * event, or NULL. Valid until the next call. */
+const char *sg_matcher_limit_notice(sigma_matcher *m);
+
 /* A reader the matcher owns (created by the scan layer on first use). */
 void *sg_matcher_reader(sigma_matcher *m);
 void sg_matcher_set_reader(sigma_matcher *m, void *reader, void (*free_fn)(void *));

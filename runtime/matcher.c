@@ -13,7 +13,9 @@
 #include "values.h"
 #include "xalloc.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #ifdef __SSE2__
@@ -25,6 +27,7 @@
 #endif
 
 #define NO_VAL UINT32_MAX
+#define SG_JIT_STACK_MAX (512u * 1024u)
 #define MAX_VALUES_PER_SLOT 4096
 #define SCRATCH_BLOCK (64u * 1024u)
 
@@ -84,6 +87,19 @@ struct sigma_matcher {
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
+    /* Resource limits (options "limit.*"). A regex that hits a PCRE2 limit
+     * counts as no match; re_hits counts them per rule (allocated on the
+     * first hit), and the rules hit for the first time in this event are
+     * noted for sg_matcher_limit_notice. */
+    uint32_t re_match_limit, re_depth_limit;
+    size_t event_size_limit, event_depth_limit;
+    uint32_t cur_rule;
+    uint64_t *re_hits;
+    uint64_t re_hits_total;
+    uint32_t ev_new[4]; /* rules first hit in this event */
+    size_t nev_new;
+    int ev_err;
+    char notice[512];
 
     void *reader;
     void (*reader_free)(void *);
@@ -163,6 +179,7 @@ void sigma_matcher_destroy(sigma_matcher *m)
     sg_free(m->hits);
     sg_free(m->evals);
     sg_free(m->ns);
+    sg_free(m->re_hits);
     pcre2_match_data_free(m->md);
     pcre2_match_context_free(m->mctx);
     pcre2_jit_stack_free(m->jit);
@@ -191,7 +208,7 @@ sigma_status sigma_matcher_create(const sigma_ruleset *rs, sigma_matcher **out)
     m->mark = sg_calloc(m->nw, sizeof *m->mark);
     m->md = pcre2_match_data_create(1, NULL);
     m->mctx = pcre2_match_context_create(NULL);
-    m->jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
+    m->jit = pcre2_jit_stack_create(32 * 1024, SG_JIT_STACK_MAX, NULL);
     if (!m->slot_gen || !m->slot_first || !m->slot_last || !m->pat_gen || !m->group_gen ||
         !m->need_gen || !m->need_met || !m->memo ||
         !m->mark || !m->md || !m->mctx || !m->jit) {
@@ -199,12 +216,62 @@ sigma_status sigma_matcher_create(const sigma_ruleset *rs, sigma_matcher **out)
         return SIGMA_ENOMEM;
     }
     /* Bounded work per regex match: a hostile event cannot stall a thread. */
-    pcre2_set_match_limit(m->mctx, 1000000);
-    pcre2_set_depth_limit(m->mctx, 10000);
+    m->re_match_limit = SG_DEFAULT_REGEX_MATCH_LIMIT;
+    m->re_depth_limit = SG_DEFAULT_REGEX_DEPTH_LIMIT;
+    m->event_size_limit = SG_DEFAULT_EVENT_SIZE_LIMIT;
+    m->event_depth_limit = SG_DEFAULT_EVENT_DEPTH_LIMIT;
+    pcre2_set_match_limit(m->mctx, m->re_match_limit);
+    pcre2_set_depth_limit(m->mctx, m->re_depth_limit);
     pcre2_jit_stack_assign(m->mctx, NULL, m->jit);
     m->mark_lo = m->nw;
     *out = m;
     return SIGMA_OK;
+}
+
+/* A positive decimal number (k/M suffixes), at most max. */
+static bool parse_limit(const char *v, uint64_t max, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (*v < '0' || *v > '9')
+        return false;
+    unsigned long long n = strtoull(v, &end, 10);
+    uint64_t mul = *end == 'k' || *end == 'K' ? 1024u : *end == 'M' ? 1024u * 1024u : 1u;
+    end += mul != 1;
+    if (errno || *end || n == 0 || n > max / mul)
+        return false;
+    *out = (uint64_t)n * mul;
+    return true;
+}
+
+static sigma_status set_limit(sigma_matcher *m, const char *name, const char *value)
+{
+    uint64_t v;
+    if (!strcmp(name, "regex-match") || !strcmp(name, "regex-depth")) {
+        if (!parse_limit(value, UINT32_MAX, &v))
+            return SIGMA_EINVAL;
+        if (name[6] == 'm') {
+            m->re_match_limit = (uint32_t)v;
+            pcre2_set_match_limit(m->mctx, m->re_match_limit);
+        } else {
+            m->re_depth_limit = (uint32_t)v;
+            pcre2_set_depth_limit(m->mctx, m->re_depth_limit);
+        }
+        return SIGMA_OK;
+    }
+    if (!strcmp(name, "event-size") || !strcmp(name, "event-depth")) {
+        bool size = name[6] == 's';
+        if (!parse_limit(value, size ? SIZE_MAX : SG_EVENT_DEPTH_CAP, &v))
+            return SIGMA_EINVAL;
+        if (size)
+            m->event_size_limit = (size_t)v;
+        else
+            m->event_depth_limit = (size_t)v;
+        /* the reader sizes itself from the limits: a new one on next use */
+        sg_matcher_set_reader(m, NULL, NULL);
+        return SIGMA_OK;
+    }
+    return SIGMA_EINVAL;
 }
 
 sigma_status sigma_matcher_set_option(sigma_matcher *m, const char *name, const char *value)
@@ -232,7 +299,61 @@ sigma_status sigma_matcher_set_option(sigma_matcher *m, const char *name, const 
         m->parse_only = on;
         return SIGMA_OK;
     }
+    if (!strncmp(name, "limit.", 6))
+        return set_limit(m, name + 6, value);
     return SIGMA_EINVAL;
+}
+
+uint64_t sigma_matcher_limit_hits(const sigma_matcher *m, size_t rule)
+{
+    if (!m)
+        return 0;
+    if (rule == SIZE_MAX)
+        return m->re_hits_total;
+    return m->re_hits && rule < m->rs->nrules ? m->re_hits[rule] : 0;
+}
+
+void sg_matcher_event_limits(const sigma_matcher *m, size_t *size, size_t *depth)
+{
+    *size = m->event_size_limit;
+    *depth = m->event_depth_limit;
+}
+
+const char *sg_matcher_limit_notice(sigma_matcher *m)
+{
+    if (!m->nev_new)
+        return NULL;
+    size_t n = m->nev_new;
+    m->nev_new = 0;
+    const sigma_rule_info *ri = &m->rs->rules[m->ev_new[0]].info;
+    char what[160];
+    switch (m->ev_err) {
+    case PCRE2_ERROR_MATCHLIMIT:
+        snprintf(what, sizeof what, "the PCRE2 match limit (limit.regex-match=%lu)",
+                 (unsigned long)m->re_match_limit);
+        break;
+    case PCRE2_ERROR_DEPTHLIMIT:
+        snprintf(what, sizeof what, "the PCRE2 depth limit (limit.regex-depth=%lu)",
+                 (unsigned long)m->re_depth_limit);
+        break;
+    case PCRE2_ERROR_JIT_STACKLIMIT:
+        snprintf(what, sizeof what, "the PCRE2 JIT stack limit (%u KiB)", SG_JIT_STACK_MAX / 1024);
+        break;
+    default: {
+        PCRE2_UCHAR msg[120];
+        if (pcre2_get_error_message(m->ev_err, msg, sizeof msg) < 0)
+            snprintf((char *)msg, sizeof msg, "error %d", m->ev_err);
+        snprintf(what, sizeof what, "a PCRE2 error (%s)", (const char *)msg);
+    }
+    }
+    char more[64] = "";
+    if (n > 1)
+        snprintf(more, sizeof more, " (and %zu more rules: see --stats)", n - 1);
+    snprintf(m->notice, sizeof m->notice,
+             "warning: rule %s: a regular expression hit %s and counts as no match%s; "
+             "reported once per rule, --stats counts every one",
+             ri->id ? ri->id : ri->path ? ri->path : "?", what, more);
+    return m->notice;
 }
 
 sigma_status sigma_matcher_rule_stats(const sigma_matcher *m, size_t rule, uint64_t *hits,
@@ -304,6 +425,8 @@ void sg_matcher_begin(sigma_matcher *m)
     }
     m->nvals = 0;
     m->oom = false;
+    m->nev_new = 0;
+    m->ev_err = 0;
     scratch_reset(m);
 }
 
@@ -609,6 +732,25 @@ static bool cidr_test(const rtest *t, const mval *x)
     return true;
 }
 
+/* A regex of rule m->cur_rule ended with an error (a PCRE2 limit): count
+ * it, and note the rule when this matcher sees its first one. */
+static void re_limit_hit(sigma_matcher *m, int rc)
+{
+    m->re_hits_total++;
+    uint32_t r = m->cur_rule;
+    if (!m->re_hits && r < m->rs->nrules)
+        m->re_hits = sg_calloc(m->rs->nrules, sizeof *m->re_hits);
+    if (!m->re_hits || r >= m->rs->nrules)
+        return; /* still counted in the total; not worth failing the event */
+    if (m->re_hits[r]++ == 0) {
+        if (m->nev_new < sizeof m->ev_new / sizeof *m->ev_new)
+            m->ev_new[m->nev_new] = r;
+        m->nev_new++;
+        if (!m->ev_err)
+            m->ev_err = rc;
+    }
+}
+
 static bool value_test(sigma_matcher *m, const rtest *t, mval *x)
 {
     const char *s;
@@ -634,7 +776,12 @@ static bool value_test(sigma_matcher *m, const rtest *t, mval *x)
         int known = m->no_prefilter ? -1 : sg_memo_test_get(m->memo, t, x->text, x->tlen);
         if (known >= 0)
             return known;
-        bool r = pcre2_match(t->re, (PCRE2_SPTR)x->text, x->tlen, 0, 0, m->md, m->mctx) >= 0;
+        int rc = pcre2_match(t->re, (PCRE2_SPTR)x->text, x->tlen, 0, 0, m->md, m->mctx);
+        if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
+            re_limit_hit(m, rc); /* no match, counted and reported; not remembered */
+            return false;
+        }
+        bool r = rc >= 0;
         if (!m->no_prefilter)
             sg_memo_test_put(m->memo, t, x->text, x->tlen, r);
         return r;
@@ -1043,6 +1190,7 @@ static sigma_status run(sigma_matcher *m, sigma_match_fn fn, void *user)
             bits &= bits - 1;
             const rrule *rule = &rs->rules[r];
             m->evaluated++;
+            m->cur_rule = r;
             bool hit;
             if (m->stats) {
                 uint64_t t0 = now_ns();

@@ -11,6 +11,7 @@
 #include "match.h"
 #include "xalloc.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static bool is_ws(char c)
@@ -126,6 +127,15 @@ static int match_cb(void *user, const sigma_rule_info *rule)
     return 0;
 }
 
+/* After an event was matched: a regex that hit a limit there is reported
+ * (once per rule; the event was matched, not skipped). */
+static void limit_notice(scan *s)
+{
+    const char *msg = sg_matcher_limit_notice(s->m);
+    if (msg && s->on_error)
+        s->on_error(s->user, s->event, line_of(s, in_buf(s, s->ev_raw)), msg);
+}
+
 static sigma_status json_event(void *ctx, const char *raw, size_t len, sg_each_fn each,
                                void *each_ctx)
 {
@@ -134,6 +144,7 @@ static sigma_status json_event(void *ctx, const char *raw, size_t len, sg_each_f
     s->ev_len = len;
     sigma_status st =
         s->stop ? SIGMA_OK : sg_matcher_finish(s->m, raw, len, each, each_ctx, match_cb, s);
+    limit_notice(s);
     s->event++;
     return st;
 }
@@ -144,6 +155,14 @@ static void json_error(void *ctx, const char *at, const char *msg)
     if (s->on_error)
         s->on_error(s->user, s->event, line_of(s, in_buf(s, at)), msg);
     s->event++;
+}
+
+/* About the event json_event just finished (s->event has moved past it). */
+static void json_warn(void *ctx, const char *at, const char *msg)
+{
+    scan *s = ctx;
+    if (s->on_error)
+        s->on_error(s->user, s->event - 1, line_of(s, in_buf(s, at)), msg);
 }
 
 #ifdef HAVE_SIMDJSON
@@ -170,6 +189,8 @@ static sigma_status scan_lines(scan *s, const char *buf, size_t len)
     uint32_t raw = sg_ruleset_raw_slot(sg_matcher_ruleset(s->m));
     sg_line_slots ls; /* @timestamp and host, when rules read them */
     sg_line_slots_init(sg_matcher_ruleset(s->m), &ls);
+    size_t max_size, max_depth;
+    sg_matcher_event_limits(s->m, &max_size, &max_depth);
     size_t i = 0;
     while (i < len && !s->stop) {
         const char *nl = memchr(buf + i, '\n', len - i);
@@ -177,7 +198,17 @@ static sigma_status scan_lines(scan *s, const char *buf, size_t len)
         size_t e = end;
         if (e > i && buf[e - 1] == '\r')
             e--;
-        if (e > i) {
+        if (e - i > max_size) {
+            s->cur = s->orig = buf;
+            if (s->on_error) {
+                char msg[128];
+                snprintf(msg, sizeof msg,
+                         "invalid event: %zu bytes, over the limit of %zu (limit.event-size)",
+                         e - i, max_size);
+                s->on_error(s->user, s->event, line_of(s, buf + i), msg);
+            }
+            s->event++;
+        } else if (e > i) {
             line_ev l = {buf + i, e - i};
             sg_matcher_begin(s->m);
             if (raw != UINT32_MAX) {
@@ -191,6 +222,7 @@ static sigma_status scan_lines(scan *s, const char *buf, size_t len)
             sigma_status st = sg_matcher_finish(s->m, NULL, 0, line_each, &l, match_cb, s);
             if (st != SIGMA_OK)
                 return st;
+            limit_notice(s);
             s->event++;
         }
         i = end + 1;
@@ -218,12 +250,14 @@ sigma_status sigma_matcher_scan(sigma_matcher *m, sigma_input kind, const char *
 #else
     sg_jreader *r = sg_matcher_reader(m);
     if (!r) {
-        r = sg_jreader_create(sg_matcher_ruleset(m), 0);
+        size_t max_size, max_depth;
+        sg_matcher_event_limits(m, &max_size, &max_depth);
+        r = sg_jreader_create(sg_matcher_ruleset(m), max_depth, max_size);
         if (!r)
             return SIGMA_ENOMEM;
         sg_matcher_set_reader(m, r, free_reader);
     }
-    sg_jreader_sink sink = {&s, json_event, json_error};
+    sg_jreader_sink sink = {&s, json_event, json_error, json_warn};
     char *copy = NULL;
     size_t i = 0;
     while (i < len && !s.stop) {
