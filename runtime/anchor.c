@@ -14,6 +14,8 @@
 /* More distinct anchors than this and comparing every anchor with every
  * block costs more than an automaton. */
 #define ANCHOR_MAX 8
+#define ESC_BIT 0x40u
+#define HIGH_BIT 0x80u
 #define ANCHOR_MAX_PATS 64
 
 typedef struct apat {
@@ -26,6 +28,18 @@ struct sg_anchor {
     uint8_t a[ANCHOR_MAX], b[ANCHOR_MAX]; /* folded anchor bytes */
     bool single[ANCHOR_MAX];              /* a one-byte literal: b unused */
     bool any_single;
+    uint8_t singles; /* bucket bits of the one-byte literals */
+    /* With at most ANCHOR_MAX - 2 anchors, two more buckets find what a
+     * JSON scan has to doubt (see anchor.h) in the same lookups: ESC_BIT a
+     * backslash before 'u' or '/' (or before '%' or 0x7f, which share
+     * their nibbles), HIGH_BIT a byte >= 0x80. */
+    bool inband;
+    /* Anchor c is bucket bit 1 << c. A text byte t can be the first byte
+     * of anchor c when bit c is set in both lo[0][t & 15] and hi[0][t >>
+     * 4]; the second byte likewise with [1] (all bits for a one-byte
+     * literal). Each bucket holds one byte and its other case, which
+     * differ only in the high nibble, so the test is exact. */
+    uint8_t lo[2][16], hi[2][16];
     uint32_t first[ANCHOR_MAX + 1];       /* literals of anchor i: pats[first[i] .. first[i + 1]) */
     apat *pats;
     size_t npats;
@@ -192,6 +206,19 @@ sg_anchor *sg_anchor_build(const char *const *pats, const uint32_t *lens, const 
         a->b[c] = (uint8_t)chosen[c];
         a->single[c] = chosen_single[c];
         a->any_single |= a->single[c];
+        uint8_t bit = (uint8_t)(1u << c);
+        if (a->single[c])
+            a->singles |= bit;
+        for (unsigned t = 0; t < 256; t++) {
+            if (sg_lower_table[t] == a->a[c]) {
+                a->lo[0][t & 15] |= bit;
+                a->hi[0][t >> 4] |= bit;
+            }
+            if (a->single[c] || sg_lower_table[t] == a->b[c]) {
+                a->lo[1][t & 15] |= bit;
+                a->hi[1][t >> 4] |= bit;
+            }
+        }
         a->first[c] = (uint32_t)np;
         for (size_t i = 0; i < n; i++) {
             if (anchor_of[i] != (int)c)
@@ -202,6 +229,22 @@ sg_anchor *sg_anchor_build(const char *const *pats, const uint32_t *lens, const 
         }
     }
     a->first[nchosen] = (uint32_t)np;
+    a->inband = nchosen <= ANCHOR_MAX - 2;
+    if (a->inband) {
+        a->lo[0]['\\' & 15] |= ESC_BIT;
+        a->hi[0]['\\' >> 4] |= ESC_BIT;
+        a->lo[1]['u' & 15] |= ESC_BIT;
+        a->hi[1]['u' >> 4] |= ESC_BIT;
+        a->lo[1]['/' & 15] |= ESC_BIT;
+        a->hi[1]['/' >> 4] |= ESC_BIT;
+        for (unsigned x = 0; x < 16; x++) {
+            a->lo[0][x] |= HIGH_BIT;
+            a->lo[1][x] |= HIGH_BIT;
+            a->hi[1][x] |= HIGH_BIT;
+            if (x >= 8)
+                a->hi[0][x] |= HIGH_BIT;
+        }
+    }
     a->npats = np;
     return a;
 }
@@ -215,20 +258,22 @@ bool sg_anchor_usable(void)
 #endif
 }
 
-/* Does folded byte c match text byte t? Patterns are folded, so only an
- * upper-case ASCII letter of the text needs folding. */
-static inline bool byte_is(unsigned char t, unsigned char c)
+/* The anchors that occur at p[t] (and p[t + 1]), as bucket bits. */
+static inline unsigned buckets_at(const sg_anchor *a, const unsigned char *p, size_t n, size_t t)
 {
-    return sg_lower_table[t] == c;
+    unsigned m = a->lo[0][p[t] & 15] & a->hi[0][p[t] >> 4] & ((1u << a->k) - 1);
+    if (t + 1 < n)
+        return m & a->lo[1][p[t + 1] & 15] & a->hi[1][p[t + 1] >> 4];
+    return m & a->singles;
 }
 
-/* Anchors occur at p[t] (and p[t + 1]): verify their literals there. */
-static void verify(const sg_anchor *a, const unsigned char *p, size_t n, size_t t,
+/* Anchors `m` occur at p[t] (and p[t + 1]): verify their literals there. */
+static void verify(const sg_anchor *a, const unsigned char *p, size_t n, size_t t, unsigned m,
                    sg_aho_hit_fn hit, void *ctx)
 {
-    for (unsigned c = 0; c < a->k; c++) {
-        if (!byte_is(p[t], a->a[c]) || (!a->single[c] && (t + 1 >= n || !byte_is(p[t + 1], a->b[c]))))
-            continue;
+    while (m) {
+        unsigned c = (unsigned)__builtin_ctz(m);
+        m &= m - 1;
         for (uint32_t i = a->first[c]; i < a->first[c + 1]; i++) {
             const apat *x = &a->pats[i];
             if (t < x->off || t - x->off + x->len > n)
@@ -243,75 +288,151 @@ static void verify(const sg_anchor *a, const unsigned char *p, size_t n, size_t 
     }
 }
 
-#ifdef SG_ANCHOR_AVX2
-/* The scan, for K anchors (the anchors are padded to K with copies of the
- * first, so the compiler unrolls the comparisons and keeps the constants
- * in registers). 32 bytes of text at a time, with 0x20 set in every byte
- * (upper-case ASCII becomes lower case; a few other bytes merge, such as
- * '\\' and '|', which only makes candidates that verify() turns down),
- * are compared with each anchor's first byte at a position and its second
- * at the next. */
-__attribute__((always_inline, target("avx2"))) static inline bool
-scan_k(const sg_anchor *a, const unsigned char *p, size_t n, sg_aho_hit_fn hit, void *ctx,
-       sg_anchor_doubt_fn doubt, void *dctx, const unsigned K, const bool singles)
+/* Is there a byte >= 0x80, or a backslash before 'u' or '/', in
+ * p[from..to) (of p[0..n))? What a JSON scan hands to doubt(). */
+static bool suspicious(const unsigned char *p, size_t from, size_t to, size_t n)
 {
-    __m256i ca[ANCHOR_MAX], cb[ANCHOR_MAX];
-    bool one[ANCHOR_MAX];
-    for (unsigned c = 0; c < K; c++) {
-        unsigned x = c < a->k ? c : 0;
-        ca[c] = _mm256_set1_epi8((char)(a->a[x] | 0x20));
-        cb[c] = _mm256_set1_epi8((char)(a->b[x] | 0x20));
-        one[c] = a->single[x];
+    for (size_t i = from; i < to; i++)
+        if (p[i] >= 0x80 || (p[i] == '\\' && i + 1 < n && (p[i + 1] == 'u' || p[i + 1] == '/')))
+            return true;
+    return false;
+}
+
+/* The positions in [from, to) where an anchor may start, by scalar code
+ * (texts too short for a SIMD block, and their ends). false when doubt()
+ * said the text cannot be scanned. */
+static bool scan_scalar(const sg_anchor *a, const unsigned char *p, size_t n, size_t from,
+                        size_t to, sg_aho_hit_fn hit, void *ctx, sg_anchor_doubt_fn doubt,
+                        void *dctx)
+{
+    if (doubt && suspicious(p, from, to, n) && doubt(dctx, (const char *)p, from, to, n))
+        return false;
+    for (size_t t = from; t < to; t++) {
+        unsigned m = buckets_at(a, p, n, t);
+        if (m)
+            verify(a, p, n, t, m, hit, ctx);
+    }
+    return true;
+}
+
+#ifdef SG_ANCHOR_AVX2
+/* The buckets each of the 32 positions of v may be in (w: the same text
+ * one byte on): a byte's low and high nibbles look up the buckets it may
+ * be the first byte of (pshufb on 16-entry tables, as in Hyperscan's
+ * Teddy), the next byte's those it may be the second byte of. */
+__attribute__((always_inline, target("avx2"))) static inline __m256i
+lookup(__m256i v, __m256i w, __m256i lo0, __m256i hi0, __m256i lo1, __m256i hi1)
+{
+    const __m256i nib = _mm256_set1_epi8(0x0f);
+    __m256i x = _mm256_and_si256(
+        _mm256_shuffle_epi8(lo0, _mm256_and_si256(v, nib)),
+        _mm256_shuffle_epi8(hi0, _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
+    __m256i y = _mm256_and_si256(
+        _mm256_shuffle_epi8(lo1, _mm256_and_si256(w, nib)),
+        _mm256_shuffle_epi8(hi1, _mm256_and_si256(_mm256_srli_epi16(w, 4), nib)));
+    return _mm256_and_si256(x, y);
+}
+
+/* Positions of v that a JSON scan must doubt (suspicious() in SIMD). */
+__attribute__((always_inline, target("avx2"))) static inline uint32_t doubtful(__m256i v,
+                                                                                 __m256i w)
+{
+    __m256i esc = _mm256_and_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')),
+                                   _mm256_or_si256(_mm256_cmpeq_epi8(w, _mm256_set1_epi8('u')),
+                                                   _mm256_cmpeq_epi8(w, _mm256_set1_epi8('/'))));
+    return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(esc, v));
+}
+
+typedef struct tables {
+    __m256i lo0, hi0, lo1, hi1;
+} tables;
+
+/* The 32-byte block p[at..at + 32) (p[at + 32] is read too), positions
+ * below `skip` done before, looked at exactly: doubtful bytes first, then
+ * the anchors' literals. false when doubt() stopped the scan. Out of
+ * line: the scan loop stays small. */
+__attribute__((noinline, target("avx2"))) static bool
+block(const sg_anchor *a, const tables *T, const unsigned char *p, size_t n, size_t at,
+      unsigned skip, sg_aho_hit_fn hit, void *ctx, sg_anchor_doubt_fn doubt, void *dctx)
+{
+    __m256i v = _mm256_loadu_si256((const __m256i *)(p + at));
+    __m256i w = _mm256_loadu_si256((const __m256i *)(p + at + 1));
+    if (doubt && doubtful(v, w) && doubt(dctx, (const char *)p, at, at + 32, n))
+        return false;
+    __m256i m = _mm256_and_si256(lookup(v, w, T->lo0, T->hi0, T->lo1, T->hi1),
+                                 _mm256_set1_epi8((char)((1u << a->k) - 1)));
+    uint32_t cbits = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
+    cbits = skip >= 32 ? 0 : cbits >> skip << skip;
+    while (cbits) {
+        size_t t = at + (size_t)__builtin_ctz(cbits);
+        cbits &= cbits - 1;
+        verify(a, p, n, t, buckets_at(a, p, n, t), hit, ctx);
+    }
+    return true;
+}
+
+/* The scan: 64 bytes of text per step, whose candidates (and, for a JSON
+ * scan, doubtful bytes) are looked for together, as they are rare in
+ * event text; a step with any is looked at exactly by block(). Then one
+ * block ending at the text's end (overlapping the last step; positions
+ * already done are masked off). `inband`: the doubtful bytes have buckets
+ * of their own (sg_anchor.inband). */
+__attribute__((always_inline, target("avx2"))) static inline bool
+scan_loop(const sg_anchor *a, const unsigned char *p, size_t n, sg_aho_hit_fn hit, void *ctx,
+          sg_anchor_doubt_fn doubt, void *dctx, const bool inband)
+{
+    tables T;
+    T.lo0 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)a->lo[0]));
+    T.hi0 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)a->hi[0]));
+    T.lo1 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)a->lo[1]));
+    T.hi1 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)a->hi[1]));
+    if (!doubt) {
+        /* only the anchors' buckets */
+        const __m256i keep = _mm256_set1_epi8((char)((1u << a->k) - 1));
+        T.lo0 = _mm256_and_si256(T.lo0, keep);
     }
     size_t i = 0;
-    bool last = false; /* the block that ends the text has been done */
-    while (!last && i < n) {
-        size_t at = i, skip = 0;
+    for (; i + 65 <= n; i += 64) {
+        __m256i v0 = _mm256_loadu_si256((const __m256i *)(p + i));
+        __m256i w0 = _mm256_loadu_si256((const __m256i *)(p + i + 1));
+        __m256i v1 = _mm256_loadu_si256((const __m256i *)(p + i + 32));
+        __m256i w1 = _mm256_loadu_si256((const __m256i *)(p + i + 33));
+        __m256i m = _mm256_or_si256(lookup(v0, w0, T.lo0, T.hi0, T.lo1, T.hi1),
+                                    lookup(v1, w1, T.lo0, T.hi0, T.lo1, T.hi1));
+        bool any = !_mm256_testz_si256(m, m);
+        if (!inband && doubt)
+            any |= (doubtful(v0, w0) | doubtful(v1, w1)) != 0;
+        if (__builtin_expect(any, 0) &&
+            (!block(a, &T, p, n, i, 0, hit, ctx, doubt, dctx) ||
+             !block(a, &T, p, n, i + 32, 0, hit, ctx, doubt, dctx)))
+            return false;
+    }
+    /* then 32 bytes, and a block ending at the end */
+    for (bool last = false; !last && i + 1 < n;) {
+        size_t at = i;
         if (i + 33 > n) {
-            if (n < 33)
-                break;
-            /* one more block ending at the text's end, overlapping the
-             * last: positions before i are masked off */
             at = n - 33;
-            skip = i - at;
             last = true;
         }
         __m256i v = _mm256_loadu_si256((const __m256i *)(p + at));
         __m256i w = _mm256_loadu_si256((const __m256i *)(p + at + 1));
-        const __m256i bit = _mm256_set1_epi8(0x20);
-        __m256i vf = _mm256_or_si256(v, bit), wf = _mm256_or_si256(w, bit);
-        __m256i m = _mm256_setzero_si256();
-#pragma GCC unroll 8
-        for (unsigned c = 0; c < K; c++) {
-            __m256i x = _mm256_cmpeq_epi8(vf, ca[c]);
-            m = _mm256_or_si256(m, singles && one[c] ? x
-                                                     : _mm256_and_si256(x, _mm256_cmpeq_epi8(wf, cb[c])));
-        }
-        if (doubt) {
-            __m256i esc = _mm256_and_si256(
-                _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')),
-                _mm256_or_si256(_mm256_cmpeq_epi8(w, _mm256_set1_epi8('u')),
-                                _mm256_cmpeq_epi8(w, _mm256_set1_epi8('/'))));
-            if ((_mm256_movemask_epi8(esc) | _mm256_movemask_epi8(v)) &&
-                doubt(dctx, (const char *)p, at, at + 32, n))
-                return false;
-        }
-        uint32_t bits = (uint32_t)_mm256_movemask_epi8(m);
-        if (__builtin_expect(bits != 0, 0)) {
-            bits = skip >= 32 ? 0 : bits >> skip << skip;
-            while (bits) {
-                verify(a, p, n, at + (size_t)__builtin_ctz(bits), hit, ctx);
-                bits &= bits - 1;
-            }
-        }
+        __m256i m = lookup(v, w, T.lo0, T.hi0, T.lo1, T.hi1);
+        bool any = !_mm256_testz_si256(m, m);
+        if (!inband && doubt)
+            any |= doubtful(v, w) != 0;
+        if (any && !block(a, &T, p, n, at, (unsigned)(i - at), hit, ctx, doubt, dctx))
+            return false;
         i = at + 32;
     }
-    /* what the blocks did not reach: short texts, and the last byte (a
-     * one-byte literal there) */
-    if (doubt && i < n && doubt(dctx, (const char *)p, i, n, n))
+    /* the last byte: only a one-byte literal starts there; a doubtful
+     * byte there is looked at too */
+    if (doubt && p[n - 1] >= 0x80 && doubt(dctx, (const char *)p, n - 1, n, n))
         return false;
-    for (; i < n; i++)
-        verify(a, p, n, i, hit, ctx);
+    if (a->any_single) {
+        unsigned m = buckets_at(a, p, n, n - 1);
+        if (m)
+            verify(a, p, n, n - 1, m, hit, ctx);
+    }
     return true;
 }
 
@@ -319,13 +440,11 @@ __attribute__((target("avx2"))) static bool scan_avx2(const sg_anchor *a, const 
                                                       size_t n, sg_aho_hit_fn hit, void *ctx,
                                                       sg_anchor_doubt_fn doubt, void *dctx)
 {
-    if (a->any_single)
-        return scan_k(a, p, n, hit, ctx, doubt, dctx, ANCHOR_MAX, true);
-    if (a->k <= 2)
-        return scan_k(a, p, n, hit, ctx, doubt, dctx, 2, false);
-    if (a->k <= 4)
-        return scan_k(a, p, n, hit, ctx, doubt, dctx, 4, false);
-    return scan_k(a, p, n, hit, ctx, doubt, dctx, ANCHOR_MAX, false);
+    if (n < 33)
+        return scan_scalar(a, p, n, 0, n, hit, ctx, doubt, dctx);
+    if (a->inband || !doubt)
+        return scan_loop(a, p, n, hit, ctx, doubt, dctx, true);
+    return scan_loop(a, p, n, hit, ctx, doubt, dctx, false);
 }
 #endif
 

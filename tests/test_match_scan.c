@@ -125,6 +125,103 @@ static void test_scanners(void)
     CU_ASSERT_EQUAL(bad, 0);
 }
 
+/* What a JSON scan must doubt in t[from..to) (of t[0..n)): a byte >= 0x80,
+ * a backslash before 'u' or '/'. */
+static bool naive_doubt(const unsigned char *t, size_t from, size_t to, size_t n)
+{
+    for (size_t i = from; i < to; i++)
+        if (t[i] >= 0x80 || (t[i] == '\\' && i + 1 < n && (t[i + 1] == 'u' || t[i + 1] == '/')))
+            return true;
+    return false;
+}
+
+typedef struct doubts {
+    size_t calls;
+    bool wrong; /* a range outside the text */
+} doubts;
+
+static bool on_doubt(void *ctx, const char *s, size_t from, size_t to, size_t n)
+{
+    doubts *d = ctx;
+    d->calls++;
+    d->wrong |= from >= to || to > n;
+    return naive_doubt((const unsigned char *)s, from, to, n);
+}
+
+/* sg_anchor_scan_json over texts with escapes, near-escapes ("\\%",
+ * "\\U") and non-ASCII bytes: it stops exactly when the text has
+ * something to doubt (having reported only real occurrences), finds what
+ * the naive search finds otherwise, and asks about nothing in text that
+ * has nothing to doubt. Patterns with few anchors (doubtful bytes found by
+ * buckets of their own) and with eight, often and seldom in the text. */
+static int json_trial(uint32_t seed, int mode)
+{
+    static const char abc[] = "abcAB\\:u/%U";
+    uint32_t s = seed;
+    char pats[NPAT_MAX][40];
+    size_t lens[NPAT_MAX], np = mode == 1 ? 8 : 1 + seed % 6;
+    const char *pp[NPAT_MAX];
+    uint32_t ul[NPAT_MAX], ids[NPAT_MAX];
+    for (size_t i = 0; i < np; i++) {
+        if (mode) {
+            /* letters the text seldom has: few or (mode 1) eight anchors */
+            pats[i][0] = (char)('d' + 2 * i);
+            pats[i][1] = (char)('e' + 2 * i);
+            lens[i] = 2;
+        } else {
+            lens[i] = 1 + rnd(&s) % 6;
+            random_pattern(&s, pats[i], lens[i]);
+        }
+        pp[i] = pats[i];
+        ul[i] = (uint32_t)lens[i];
+        ids[i] = (uint32_t)i;
+    }
+    bool oom;
+    sg_anchor *an = sg_anchor_build(pp, ul, ids, np, &oom);
+    if (!an)
+        return oom;
+    int bad = 0;
+    char text[TEXT_MAX];
+    for (size_t n = 0; n < TEXT_MAX; n += 1 + n / 6) {
+        /* half the texts have nothing to doubt, a quarter escapes, a
+         * quarter one non-ASCII byte (often the last) */
+        unsigned kind = rnd(&s) % 4;
+        for (size_t i = 0; i < n; i++) {
+            unsigned r = rnd(&s) % 64;
+            text[i] = mode && r < 3 ? pats[rnd(&s) % np][0] : abc[r % (sizeof abc - 1)];
+        }
+        if (kind != 2)
+            for (size_t i = 0; i + 1 < n; i++)
+                if (text[i] == '\\' && (text[i + 1] == 'u' || text[i + 1] == '/'))
+                    text[i] = 'a';
+        if (kind == 3 && n)
+            text[rnd(&s) % 4 ? rnd(&s) % n : n - 1] = (char)(0x80 + rnd(&s) % 128);
+        seen want, got;
+        naive(pats, lens, np, text, n, &want);
+        memset(&got, 0, sizeof got);
+        doubts d = {0, false};
+        bool ok = sg_anchor_scan_json(an, text, n, on_hit, &got, on_doubt, &d);
+        bool clean = !naive_doubt((const unsigned char *)text, 0, n, n);
+        bad += ok != clean || d.wrong || (clean && d.calls);
+        for (size_t i = 0; i < np; i++)
+            bad += got.found[i] && !want.found[i];
+        if (ok)
+            bad += memcmp(&want, &got, sizeof want) != 0;
+    }
+    sg_anchor_free(an);
+    return bad;
+}
+
+static void test_json_scan(void)
+{
+    if (!sg_anchor_usable())
+        return;
+    int bad = 0;
+    for (uint32_t seed = 1; seed <= 60; seed++)
+        bad += json_trial(seed * 2654435761u, (int)(seed % 3));
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
 /* sg_aho_find reports where an occurrence starts. */
 typedef struct firsts {
     size_t start[4];
@@ -247,6 +344,7 @@ void test_match_scan_register(void)
 {
     CU_pSuite s = CU_add_suite("match-scan", NULL, NULL);
     CU_add_test(s, "scanners agree with a naive search", test_scanners);
+    CU_add_test(s, "anchor scan of JSON text, with doubts", test_json_scan);
     CU_add_test(s, "positions of sg_aho_find", test_find_positions);
     CU_add_test(s, "memo of repeated values", test_memo);
     CU_add_test(s, "regexes rewritten around the PCRE2 10.42 JIT bug", test_re_jitsafe);
