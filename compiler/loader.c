@@ -1599,6 +1599,12 @@ bool sg_loader_load(sg_loader *l, sg_arena *a, const char *path, const char *buf
     return ok;
 }
 
+bool sg_yaml_input_ok(const char *path, const char *buf, size_t len, sg_diags *d)
+{
+    loader L = {NULL, d, path, false, NULL};
+    return check_encoding(&L, buf, len) && check_tab_indicator(&L, buf, len);
+}
+
 bool sg_load_buffer(sg_arena *a, const char *path, const char *buf, size_t len,
                     const sg_load_limits *lim, sg_diags *d, sg_rule ***rules, size_t *n,
                     size_t *cap)

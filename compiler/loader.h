@@ -38,6 +38,12 @@ typedef struct sg_load_limits {
 /* A limit's value: `v`, or `def` when v is 0 (or the limits are NULL). */
 #define SG_LIMIT(lim, field, def) ((lim) && (lim)->field ? (lim)->field : (def))
 
+/* The checks every YAML input gets before libfyaml sees it: valid UTF-8
+ * without NUL (libfyaml 0.7.12 loops forever on an invalid byte in a
+ * directive), and no tab before a block indicator inside an explicit key
+ * (it crashes). Diagnostics in d; false when the input is refused. */
+bool sg_yaml_input_ok(const char *path, const char *buf, size_t len, sg_diags *d);
+
 /* Parse a buffer holding one Sigma file (one or more YAML documents).
  * `path` must outlive the arena (the caller interns it there). Appends the
  * documents to *rules (arena array, *n elements, *cap capacity).

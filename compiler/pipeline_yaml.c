@@ -4,6 +4,7 @@
  * copied into the arena first and interpreted afterwards (pipeline.c).
  * Same rules as the rule loader: no aliases, bounded depth, positions on
  * every node (a collection sits where its first scalar sits). */
+#include "loader.h"
 #include "pipeline_int.h"
 
 #include <libfyaml.h>
@@ -173,6 +174,8 @@ sg_ynode *pl_yaml_load(sg_arena *a, const char *path, const char *text, size_t l
 {
     yl L = {a, d, path, false, false};
     sg_pos top = {path, 1, 1};
+    if (!sg_yaml_input_ok(path, text, len, d))
+        return NULL;
     struct fy_diag_cfg dc;
     fy_diag_cfg_default(&dc);
     dc.fp = NULL;

@@ -66,4 +66,15 @@ for f in "$top_srcdir"/tests/data/regress/*; do
     s=$?
     if [ $s -le 1 ]; then ok; else ko "regression $(basename "$f"): exit $s"; head -5 "$TMP/out" >&2; fi
 done
+# Pipeline fuzzer findings: a clean diagnostic, never a crash or a hang.
+# directive-invalid-utf8.yml: an invalid UTF-8 byte in a `%` directive line
+# made libfyaml 0.7.12 loop forever; pipelines now get the rules' UTF-8 check.
+printf 'title: t\nid: 5b0e2a8c-1d2e-4f3a-9b4c-0d1e2f3a4b5c\nlogsource: {product: x}\ndetection: {s: {a: 1}, condition: s}\n' >"$TMP/plain.yml"
+for f in "$top_srcdir"/tests/data/regress-pipeline/*; do
+    [ -f "$f" ] || continue
+    timeout 20 "$SIGMACC" compile -t spl -p "$f" "$TMP/plain.yml" >"$TMP/out" 2>&1
+    s=$?
+    if [ $s -eq 2 ] || [ $s -eq 1 ]; then ok; else ko "pipeline regression $(basename "$f"): exit $s"; head -5 "$TMP/out" >&2; fi
+done
+expect_grep 'directive-invalid-utf8.yml:111:4: error: invalid UTF-8' "$TMP/out" "pipeline with invalid UTF-8:"
 finish
