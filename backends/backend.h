@@ -21,7 +21,8 @@ typedef struct sg_target_opts {
     const char *format;  /* "default", "savedsearches", … (backend-specific) */
     bool explain;        /* add how each detection item was translated */
     uint32_t sid_base;   /* suricata */
-    void *run;           /* the backend's state for one compile run (run_new), or NULL */
+    void *run;           /* the backend's state for one compile run (run_new), or NULL;
+                          * the epilogue sees it too (run_free comes after it) */
 } sg_target_opts;
 
 typedef struct sg_backend {

@@ -12,7 +12,9 @@
  *              rule's node in a chain of static nodes, with its prefilter:
  *              up to two guards (top-level equalities such as Channel and
  *              EventID) and its atoms (c_atoms.h)
- *   epilogue   sigma_generated_match(), _rule_count(), _rule()
+ *   epilogue   sigma_generated_match(), _rule_count(), _rule(), with the
+ *              dispatch tables over all rules (c_dispatch.h): the run state
+ *              records each rule's guards and atoms for it
  *
  * Data is shared across rules (sgc_d<n>, interned by what it means), so
  * the 1,500 Channel tests of SigmaHQ's Windows rules use one literal and
@@ -29,6 +31,7 @@
  * declaring the entry points. */
 #include "backend.h"
 #include "c_atoms.h"
+#include "c_dispatch.h"
 #include "c_escape.h"
 #include "c_fold.h"
 #include "c_intern.h"
@@ -54,6 +57,7 @@ typedef struct crun {
     size_t nrules;
     sg_intern fields; /* field names -> sgc_f<slot> */
     sg_intern data;   /* what a test's data means (see data_id) -> sgc_d<n> */
+    sg_cdisp disp;    /* each rule's guards and atoms, for the epilogue */
 } crun;
 
 static void *run_new(void)
@@ -68,6 +72,7 @@ static void run_free(void *p)
         return;
     sg_intern_free(&r->fields);
     sg_intern_free(&r->data);
+    sg_cdisp_free(&r->disp);
     sg_free(r);
 }
 
@@ -91,13 +96,14 @@ static sigma_status unsupported(gen *g, sg_pos pos, const char *what)
 }
 
 /* "&sgc_f<slot>" for a field, its definition written when it is new. */
-static sigma_status field_ref(gen *g, const char *name, sg_strbuf *e)
+static sigma_status field_slot(gen *g, const char *name, sg_strbuf *e, size_t *slot)
 {
     bool fresh;
     size_t len = strlen(name);
     size_t k = sg_intern_get(&g->run->fields, name, len, &fresh);
     if (k == SIZE_MAX)
         return SIGMA_ENOMEM;
+    *slot = k;
     if (fresh) {
         sg_sb_printf(&g->fdefs, "static const sgc_field sgc_f%zu = {", k);
         sg_c_quote(&g->fdefs, name, len, 4);
@@ -105,6 +111,12 @@ static sigma_status field_ref(gen *g, const char *name, sg_strbuf *e)
     }
     sg_sb_printf(e, "&sgc_f%zu", k);
     return SIGMA_OK;
+}
+
+static sigma_status field_ref(gen *g, const char *name, sg_strbuf *e)
+{
+    size_t slot;
+    return field_slot(g, name, e, &slot);
 }
 
 static const char *mode_name(ir_str_mode m)
@@ -554,8 +566,9 @@ static bool guard_key(gen *g, const ir_test *t, bool *num, uint64_t *key)
 
 /* A conjunct of the rule that is one equality test, or an OR of them on
  * one field: the rule cannot match unless the field equals one of them.
- * Writes the guard's data; *id is SIZE_MAX when n is no such conjunct. */
-static sigma_status guard_of(gen *g, const ir_node *n, size_t *id)
+ * Writes the guard's data and describes it in *gr; *id is SIZE_MAX when n
+ * is no such conjunct. */
+static sigma_status guard_of(gen *g, const ir_node *n, size_t *id, sg_cguard *gr)
 {
     uint64_t keys[MAX_KEYS];
     size_t nkeys = 0;
@@ -577,8 +590,9 @@ static sigma_status guard_of(gen *g, const ir_node *n, size_t *id)
         nkeys++;
     }
     sg_strbuf f;
+    size_t slot = 0;
     sg_sb_init(&f);
-    sigma_status st = field_ref(g, field, &f);
+    sigma_status st = field_slot(g, field, &f, &slot);
     sg_sb_reset(&g->key);
     sg_sb_printf(&g->key, "g%d%s", num ? 1 : 0, sg_sb_str(&f));
     key_bytes(&g->key, keys, nkeys * sizeof keys[0]);
@@ -592,36 +606,51 @@ static sigma_status guard_of(gen *g, const ir_node *n, size_t *id)
         sg_sb_printf(&g->defs, "};\nstatic const sgc_guard sgc_d%zu = {%s, %d, %zu, sgc_d%zu_keys};\n",
                      *id, sg_sb_str(&f), num ? 1 : 0, nkeys, *id);
     }
+    if (st == SIGMA_OK && *id != SIZE_MAX) {
+        uint64_t *copy = sg_arena_alloc(g->a, nkeys * sizeof *copy);
+        if (!copy)
+            st = SIGMA_ENOMEM;
+        else
+            memcpy(copy, keys, nkeys * sizeof *copy);
+        *gr = (sg_cguard){*id, slot, num, nkeys, copy};
+    }
     sg_sb_free(&f);
     return f.failed ? SIGMA_ENOMEM : st;
 }
 
 /* Up to two guards from the rule's top-level AND (or the rule itself);
- * used[] gets the conjuncts they stand for. */
-static sigma_status guards(gen *g, const ir_node *root, size_t ids[2], const ir_node *used[2])
+ * used[] gets the conjuncts they stand for, rec the guards. */
+static sigma_status guards(gen *g, const ir_node *root, size_t ids[2], const ir_node *used[2],
+                           sg_crule *rec)
 {
     ids[0] = ids[1] = SIZE_MAX;
     used[0] = used[1] = NULL;
     const ir_node *const *kids = root->kind == IR_AND ? (const ir_node *const *)root->kids : &root;
     size_t nk = root->kind == IR_AND ? root->nkids : 1;
     for (size_t i = 0, k = 0; i < nk && k < 2; i++) {
-        sigma_status st = guard_of(g, kids[i], &ids[k]);
+        sigma_status st = guard_of(g, kids[i], &ids[k], &rec->guard[k]);
         if (st != SIGMA_OK)
             return st;
         if (ids[k] != SIZE_MAX)
             used[k++] = kids[i];
+        rec->nguards = (unsigned)k;
     }
     return SIGMA_OK;
 }
 
-/* The rule's atom set (c_atoms.h) as data; *id SIZE_MAX when it has none. */
-static sigma_status atom_set(gen *g, const ir_node *root, const ir_node *used[2], size_t *id)
+/* The rule's atom set (c_atoms.h) as data, and in rec; *id SIZE_MAX when
+ * it has none. */
+static sigma_status atom_set(gen *g, const ir_node *root, const ir_node *used[2], size_t *id,
+                             sg_crule *rec)
 {
     sg_catom *v;
     size_t n;
     *id = SIZE_MAX;
     if (!sg_catoms(g->a, root, used, 2, &v, &n))
         return SIGMA_OK;
+    if (!(rec->atoms = sg_arena_alloc(g->a, n * sizeof *rec->atoms)))
+        return SIGMA_ENOMEM;
+    rec->natoms = n;
     sg_strbuf f, items;
     sg_sb_init(&f);
     sg_sb_init(&items);
@@ -631,7 +660,11 @@ static sigma_status atom_set(gen *g, const ir_node *root, const ir_node *used[2]
         for (unsigned j = ng; j < 3 && ng; j++)
             gram[j] = gram[0]; /* sgc_atoms_ok checks all three */
         sg_sb_reset(&f);
-        st = field_ref(g, v[i].field, &f);
+        st = field_slot(g, v[i].field, &f, &rec->atoms[i].field);
+        rec->atoms[i].gram[0] = (unsigned short)gram[0];
+        rec->atoms[i].gram[1] = (unsigned short)gram[1];
+        rec->atoms[i].gram[2] = (unsigned short)gram[2];
+        rec->atoms[i].n = (unsigned char)ng;
         sg_sb_printf(&items, "    {%s, {%u, %u, %u}, %u},\n", sg_sb_str(&f), gram[0], gram[1],
                      gram[2], ng);
     }
@@ -668,13 +701,17 @@ static sigma_status emit_rule(const ir_rule *r, const sg_target_opts *o, sg_aren
     size_t nfields = run->fields.n, ndata = run->data.n;
     size_t gid[2] = {SIZE_MAX, SIZE_MAX}, aid = SIZE_MAX;
     const ir_node *used[2];
+    sg_crule rec;
+    memset(&rec, 0, sizeof rec);
     sigma_status st = expr(&g, r->expr, 0, &e);
     if (st == SIGMA_OK)
-        st = guards(&g, r->expr, gid, used);
+        st = guards(&g, r->expr, gid, used, &rec);
     if (st == SIGMA_OK)
-        st = atom_set(&g, r->expr, used, &aid);
+        st = atom_set(&g, r->expr, used, &aid, &rec);
     if (st == SIGMA_OK && (g.fdefs.failed || g.defs.failed || g.key.failed || e.failed))
         st = SIGMA_ENOMEM;
+    if (st == SIGMA_OK)
+        st = sg_cdisp_add(&run->disp, &rec); /* as rule number run->nrules */
     if (st != SIGMA_OK) { /* what this rule added is not in the output */
         sg_intern_truncate(&run->fields, nfields);
         sg_intern_truncate(&run->data, ndata);
@@ -791,66 +828,16 @@ static sigma_status prologue(const sg_target_opts *o, sg_strbuf *out)
 
 static sigma_status epilogue(const sg_target_opts *o, sg_strbuf *out)
 {
+    const crun *run = o->run;
     if (!strcmp(o->format, "rules"))
         return SIGMA_OK;
     if (!strcmp(o->format, "header")) {
         sg_sb_puts(out, "\n#endif");
         return out->failed ? SIGMA_ENOMEM : SIGMA_OK;
     }
-    sg_sb_printf(
-        out,
-        "/* ---- entry points ---------------------------------------------------------------- */\n"
-        "\n%s\n"
-        "size_t SIGMA_GENERATED_NAME(rule_count)(void)\n"
-        "{\n"
-        "    size_t n = 0;\n"
-        "    for (const sgc_node *r = &sgc_node_0; r->eval; r = r->next)\n"
-        "        n++;\n"
-        "    return n;\n"
-        "}\n"
-        "\n"
-        "const sigma_rule_info *SIGMA_GENERATED_NAME(rule)(size_t i)\n"
-        "{\n"
-        "    for (const sgc_node *r = &sgc_node_0; r->eval; r = r->next)\n"
-        "        if (i-- == 0)\n"
-        "            return &r->info;\n"
-        "    return NULL;\n"
-        "}\n"
-        "\n"
-        "int SIGMA_GENERATED_NAME(match)(const sigma_accessor *acc, void *event, sigma_match_fn fn,\n"
-        "                                void *user)\n"
-        "{\n"
-        "    unsigned char state[SGC_NFIELDS + 1];\n"
-        "    sgc_slot slot[SGC_NFIELDS + 1];\n"
-        "    unsigned char bloom[SGC_BLOOMS][SGC_BLOOM_BYTES];\n"
-        "    sgc_ev ev;\n"
-        "    int n = 0;\n"
-        "    if (!acc || !acc->get)\n"
-        "        return -1;\n"
-        "    memset(state, 0, sizeof state);\n"
-        "    ev.acc = acc;\n"
-        "    ev.event = event;\n"
-        "    ev.state = state;\n"
-        "    ev.slot = slot;\n"
-        "    ev.bloom = bloom;\n"
-        "    ev.nbloom = 0;\n"
-        "    memset(ev.memo, 0, sizeof ev.memo);\n"
-        "    for (const sgc_node *r = &sgc_node_0; r->eval; r = r->next) {\n"
-        "        if ((r->guard[0] && !sgc_guard_ok(&ev, r->guard[0])) ||\n"
-        "            (r->guard[1] && !sgc_guard_ok(&ev, r->guard[1])))\n"
-        "            continue; /* cannot match: not its log source */\n"
-        "        if (r->atoms && !sgc_atoms_ok(&ev, r->atoms))\n"
-        "            continue; /* cannot match: none of the literals it needs is there */\n"
-        "        if (r->eval(&ev)) {\n"
-        "            n++;\n"
-        "            if (fn && fn(user, &r->info))\n"
-        "                break;\n"
-        "        }\n"
-        "    }\n"
-        "    return n;\n"
-        "}",
-        proto_text);
-    return out->failed ? SIGMA_ENOMEM : SIGMA_OK;
+    if (!run)
+        return SIGMA_ENOMEM; /* run_new failed */
+    return sg_cdisp_emit(&run->disp, proto_text, out);
 }
 
 static const char *const c_formats[] = {"rules", "header", NULL};

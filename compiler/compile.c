@@ -349,16 +349,18 @@ sigma_status sigma_compiler_compile(sigma_compiler *c, const char *target, sigma
                     d.nwarnings++;
                 }
         sg_diags_take(&c->diags, &d);
+        if (c->diags.oom && st == SIGMA_OK)
+            st = SIGMA_ENOMEM; /* a diagnostic was lost: never a silent one */
         sg_sb_free(&out);
         sg_sb_free(&ex);
         sg_arena_destroy(a);
     }
+    /* the epilogue still sees the run state: it may sum up all the rules */
+    bool ended = st == SIGMA_OK && emit_extra(c, b, &o, SIGMA_RESULT_EPILOGUE, fn, user, &st);
     if (b->run_free)
         b->run_free(o.run);
     o.run = NULL;
-    if (st == SIGMA_OK && emit_extra(c, b, &o, SIGMA_RESULT_EPILOGUE, fn, user, &st))
-        return st;
-    if (st != SIGMA_OK)
+    if (ended || st != SIGMA_OK)
         return st;
     return any_failed && !c->skip_unsupported ? SIGMA_ENOTSUP : SIGMA_OK;
 }

@@ -905,6 +905,50 @@ static SGC_CALLED int sgc_atoms_ok(sgc_ev *ev, const sgc_atoms *as)
     return 0;
 }
 
+/* The global prefilter (see the entry point): per field with atoms, the
+ * atoms of all rules, by one of their 3-byte sequences (key) and then the
+ * rule and the other two; all: the rules with an atom on the field. */
+typedef struct sgc_apost {
+    unsigned rule;
+    unsigned short g1, g2;
+} sgc_apost;
+
+typedef struct sgc_afield {
+    const sgc_field *f;
+    size_t nkeys;
+    const unsigned short *key; /* sorted */
+    const unsigned *at;        /* key i's atoms: post[at[i]..at[i + 1]) */
+    const sgc_apost *post;
+    size_t nall;
+    const unsigned *all;
+} sgc_afield;
+
+#define SGC_BIT(b, g) ((b)[(g) >> 3] >> ((g) & 7) & 1)
+
+/* Mark the rules one of whose atoms on field a->f can occur in the value,
+ * as sgc_atoms_ok decides it (all of them when it cannot tell). */
+static SGC_CALLED void sgc_prefilter(sgc_ev *ev, const sgc_afield *a, unsigned char *mark)
+{
+    const unsigned char *b = NULL;
+    int have = sgc_bloom(ev, a->f, &b);
+    if (have < 0) {
+        for (size_t i = 0; i < a->nall; i++)
+            mark[a->all[i] >> 3] |= (unsigned char)(1u << (a->all[i] & 7));
+        return;
+    }
+    if (!have)
+        return; /* no text: no literal occurs, and no non-ASCII text */
+    for (size_t i = 0; i < a->nkeys; i++) {
+        if (!SGC_BIT(b, a->key[i]))
+            continue;
+        for (unsigned j = a->at[i]; j < a->at[i + 1]; j++) {
+            const sgc_apost *p = &a->post[j];
+            if (SGC_BIT(b, p->g1) && SGC_BIT(b, p->g2))
+                mark[p->rule >> 3] |= (unsigned char)(1u << (p->rule & 7));
+        }
+    }
+}
+
 static SGC_UNUSED int sgc_v_str(const void *arg, const sigma_value *v, sgc_ev *ev,
                                 const sgc_field *f)
 {
@@ -1119,6 +1163,28 @@ static SGC_UNUSED int sgc_v_num(const void *arg, const sigma_value *v, sgc_ev *e
     return sgc_cmp_d(t->op, f, t->f);
 }
 
+/* Read the slot's value as sgc_v_num does, once: sl->num 1 with num_*. */
+static SGC_UNUSED void sgc_slot_num(sgc_slot *sl)
+{
+    if (sl->num >= 0)
+        return;
+    const sigma_value *v = &sl->v;
+    int is_int = 0;
+    long long i = 0;
+    double d = 0;
+    sl->num = 1;
+    if (v->type == SIGMA_V_INT)
+        is_int = 1, i = v->i, d = (double)i;
+    else if (v->type == SIGMA_V_FLOAT)
+        d = v->f;
+    else if (v->type != SIGMA_V_STRING ||
+             !sgc_parse_num(v->str ? v->str : "", v->str ? v->len : 0, &is_int, &i, &d))
+        sl->num = 0;
+    sl->num_int = (unsigned char)is_int;
+    sl->num_i = i;
+    sl->num_f = d;
+}
+
 /* Is the field's value one of the guard's keys? 1 also when it has
  * several values (the rule decides then). */
 static SGC_UNUSED int sgc_guard_check(sgc_ev *ev, const sgc_guard *g);
@@ -1142,23 +1208,7 @@ static SGC_UNUSED int sgc_guard_check(sgc_ev *ev, const sgc_guard *g)
         return 1;
     sgc_slot *sl = &ev->slot[f->idx];
     if (g->num) {
-        if (sl->num < 0) { /* as sgc_v_num reads it */
-            const sigma_value *v = &sl->v;
-            int is_int = 0;
-            long long i = 0;
-            double d = 0;
-            sl->num = 1;
-            if (v->type == SIGMA_V_INT)
-                is_int = 1, i = v->i, d = (double)i;
-            else if (v->type == SIGMA_V_FLOAT)
-                d = v->f;
-            else if (v->type != SIGMA_V_STRING ||
-                     !sgc_parse_num(v->str ? v->str : "", v->str ? v->len : 0, &is_int, &i, &d))
-                sl->num = 0;
-            sl->num_int = (unsigned char)is_int;
-            sl->num_i = i;
-            sl->num_f = d;
-        }
+        sgc_slot_num(sl);
         if (!sl->num)
             return 0;
         for (size_t k = 0; k < g->n; k++) {
@@ -1174,6 +1224,56 @@ static SGC_UNUSED int sgc_guard_check(sgc_ev *ev, const sgc_guard *g)
         if (g->keys[k] == sl->hash)
             return 1;
     return 0;
+}
+
+/* A dispatch field (see the entry point): the keys of all guards of one
+ * field and kind, sorted as unsigned numbers. */
+typedef struct sgc_dfield {
+    const sgc_field *f;
+    unsigned char num;
+    size_t n;
+    const uint64_t *keys;
+} sgc_dfield;
+
+/* Which key the field's value is, as the guards of d's kind see it: its
+ * index, d->n for none of them (or absent: every such guard is false),
+ * (size_t)-1 when it cannot tell (several values, a huge float). */
+static SGC_UNUSED size_t sgc_dispatch(sgc_ev *ev, const sgc_dfield *d)
+{
+    const sgc_field *f = d->f;
+    uint64_t key;
+    if (!sgc_get_(ev, f))
+        return d->n;
+    if (!sgc_single(ev, f))
+        return (size_t)-1;
+    sgc_slot *sl = &ev->slot[f->idx];
+    if (d->num) {
+        sgc_slot_num(sl);
+        if (!sl->num)
+            return d->n;
+        if (sl->num_int) {
+            key = (uint64_t)sl->num_i;
+        } else if (sl->num_f > -9007199254740992.0 && sl->num_f < 9007199254740992.0) {
+            if ((double)(long long)sl->num_f != sl->num_f)
+                return d->n; /* not whole: no integer key equals it */
+            key = (uint64_t)(long long)sl->num_f;
+        } else {
+            return sl->num_f != sl->num_f ? d->n : (size_t)-1;
+        }
+    } else {
+        if (!sgc_slot_hash(sl))
+            return d->n;
+        key = sl->hash;
+    }
+    size_t lo = 0, hi = d->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->keys[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < d->n && d->keys[lo] == key ? lo : d->n;
 }
 
 /* ---- time parts ------------------------------------------------------------------------ */
@@ -1776,6 +1876,57 @@ static int sgc_rule_0(sgc_ev *ev)
 }
 static const sgc_node sgc_node_1;
 static const sgc_node sgc_node_0 = {sgc_rule_0, &sgc_node_1, {NULL, NULL}, &sgc_d1, {0, "6b1e2a90-0c1d-4e5f-8a9b-0c1d2e3f4a08", "The whole generated file", "low", "full.yml"}};
+/* ---- dispatch --------------------------------------------------------------------- */
+
+#define SGC_NRULES 1
+static const sgc_node *const sgc_rule_tab[1] = {
+    &sgc_node_0,
+};
+/* per rule, bit i: guard i is still to check once dispatch chose its group */
+static const unsigned char sgc_rule_chk[1] = {
+    3,
+};
+/* the group of each combination of dispatch values (the last value of
+ * each field: none of its keys), and the rules of each group */
+static const unsigned sgc_combo[1] = {
+    0u,
+};
+static const unsigned sgc_group_at[2] = {
+    0u, 1u,
+};
+static const unsigned sgc_group_rules[1] = {
+    0u,
+};
+
+/* ---- prefilter -------------------------------------------------------------------- */
+
+static const unsigned short sgc_ak0[1] = {
+    171,
+};
+static const unsigned sgc_aa0[2] = {
+    0u, 1u,
+};
+static const sgc_apost sgc_ap0[1] = {
+    {0u, 987, 894},
+};
+static const unsigned sgc_al0[1] = {
+    0u,
+};
+#define SGC_NAFIELDS 1
+static const sgc_afield sgc_afields[1] = {
+    {&sgc_f0, 1, sgc_ak0, sgc_aa0, sgc_ap0, 1, sgc_al0},
+};
+static const unsigned char sgc_mark0[1] = {
+    0,
+};
+/* per group, the fields its rules have atoms on */
+static const unsigned sgc_group_af_at[2] = {
+    0u, 1u,
+};
+static const unsigned sgc_group_af[1] = {
+    0u,
+};
+
 /* ---- entry points ---------------------------------------------------------------- */
 
 int SIGMA_GENERATED_NAME(match)(const sigma_accessor *acc, void *event, sigma_match_fn fn,
@@ -1785,18 +1936,12 @@ const sigma_rule_info *SIGMA_GENERATED_NAME(rule)(size_t i);
 
 size_t SIGMA_GENERATED_NAME(rule_count)(void)
 {
-    size_t n = 0;
-    for (const sgc_node *r = &sgc_node_0; r->eval; r = r->next)
-        n++;
-    return n;
+    return SGC_NRULES;
 }
 
 const sigma_rule_info *SIGMA_GENERATED_NAME(rule)(size_t i)
 {
-    for (const sgc_node *r = &sgc_node_0; r->eval; r = r->next)
-        if (i-- == 0)
-            return &r->info;
-    return NULL;
+    return i < SGC_NRULES ? &sgc_rule_tab[i]->info : NULL;
 }
 
 int SIGMA_GENERATED_NAME(match)(const sigma_accessor *acc, void *event, sigma_match_fn fn,
@@ -1805,8 +1950,11 @@ int SIGMA_GENERATED_NAME(match)(const sigma_accessor *acc, void *event, sigma_ma
     unsigned char state[SGC_NFIELDS + 1];
     sgc_slot slot[SGC_NFIELDS + 1];
     unsigned char bloom[SGC_BLOOMS][SGC_BLOOM_BYTES];
+    unsigned char mark[SGC_NRULES / 8 + 1]; /* rules the prefilter lets through */
     sgc_ev ev;
-    int n = 0;
+    int n = 0, all = 0;
+    size_t c = 0, g, nl, nf;
+    const unsigned *list, *af;
     if (!acc || !acc->get)
         return -1;
     memset(state, 0, sizeof state);
@@ -1817,12 +1965,26 @@ int SIGMA_GENERATED_NAME(match)(const sigma_accessor *acc, void *event, sigma_ma
     ev.bloom = bloom;
     ev.nbloom = 0;
     memset(ev.memo, 0, sizeof ev.memo);
-    for (const sgc_node *r = &sgc_node_0; r->eval; r = r->next) {
-        if ((r->guard[0] && !sgc_guard_ok(&ev, r->guard[0])) ||
-            (r->guard[1] && !sgc_guard_ok(&ev, r->guard[1])))
-            continue; /* cannot match: not its log source */
-        if (r->atoms && !sgc_atoms_ok(&ev, r->atoms))
+    /* the rules of the event's group; all of them, every guard checked,
+     * when a dispatch field has several values */
+    g = all ? 0 : sgc_combo[c];
+    list = all ? NULL : &sgc_group_rules[sgc_group_at[g]];
+    nl = all ? SGC_NRULES : sgc_group_at[g + 1] - sgc_group_at[g];
+    /* mark the rules one of whose atoms can occur: one pass per field */
+    memcpy(mark, sgc_mark0, sizeof mark);
+    af = all ? NULL : &sgc_group_af[sgc_group_af_at[g]];
+    nf = all ? SGC_NAFIELDS : sgc_group_af_at[g + 1] - sgc_group_af_at[g];
+    for (size_t i = 0; i < nf; i++)
+        sgc_prefilter(&ev, &sgc_afields[af ? af[i] : i], mark);
+    for (size_t i = 0; i < nl; i++) {
+        size_t k = list ? list[i] : i;
+        unsigned chk = list ? sgc_rule_chk[k] : 3u;
+        const sgc_node *r = sgc_rule_tab[k];
+        if (!SGC_BIT(mark, k))
             continue; /* cannot match: none of the literals it needs is there */
+        if (((chk & 1u) && r->guard[0] && !sgc_guard_ok(&ev, r->guard[0])) ||
+            ((chk & 2u) && r->guard[1] && !sgc_guard_ok(&ev, r->guard[1])))
+            continue; /* cannot match: not its log source */
         if (r->eval(&ev)) {
             n++;
             if (fn && fn(user, &r->info))
