@@ -105,6 +105,9 @@ struct sigma_matcher {
     void (*reader_free)(void *);
 
     bool stats, parse_only, oom;
+    /* Every string of this event is ASCII: its JSON text is, and has no
+     * \u escape (learnt by the keyword scan, kw_json_scan). */
+    bool text_ascii;
     bool no_prefilter; /* evaluate every rule: the prefilter's reference */
     uint64_t *hits, *evals, *ns;
     uint64_t events, evaluated;
@@ -424,6 +427,7 @@ void sg_matcher_begin(sigma_matcher *m)
         m->gen = 1;
     }
     m->nvals = 0;
+    m->text_ascii = false;
     m->oom = false;
     m->nev_new = 0;
     m->ev_err = 0;
@@ -503,11 +507,19 @@ static int collect_kw(void *ctx, const sigma_value *v)
     return m->oom;
 }
 
-/* Fetch a slot's values if this event has not yet; returns the first. */
-static uint32_t slot_values(sigma_matcher *m, uint32_t slot)
+static uint32_t slot_values_fetch(sigma_matcher *m, uint32_t slot);
+
+/* Fetch a slot's values if this event has not yet; returns the first.
+ * Inline for the usual case, values already there (or known absent). */
+static inline uint32_t slot_values(sigma_matcher *m, uint32_t slot)
 {
     if (m->slot_gen[slot] == m->gen)
         return m->slot_first[slot];
+    return slot_values_fetch(m, slot);
+}
+
+__attribute__((noinline)) static uint32_t slot_values_fetch(sigma_matcher *m, uint32_t slot)
+{
     m->slot_gen[slot] = m->gen;
     m->slot_first[slot] = m->slot_last[slot] = NO_VAL;
     const sigma_ruleset *rs = m->rs;
@@ -576,12 +588,12 @@ static const char *folded(sigma_matcher *m, mval *x, uint32_t *len)
 
 /* The text an ASCII-folding automaton scans: the value itself when it is
  * ASCII, else its folded form. NULL when there is none. */
-static const char *scan_text(sigma_matcher *m, mval *x, uint32_t *len)
+static inline const char *scan_text(sigma_matcher *m, mval *x, uint32_t *len)
 {
     if (!x->text)
         return NULL;
     if (!x->ascii)
-        x->ascii = sg_is_ascii(x->text, x->tlen) ? 1 : 2;
+        x->ascii = m->text_ascii || sg_is_ascii(x->text, x->tlen) ? 1 : 2;
     if (x->ascii == 1) {
         *len = x->tlen;
         return x->text;
@@ -1064,9 +1076,18 @@ static void scan_values(sigma_matcher *m, const sg_aho *ac, uint32_t slot)
     }
 }
 
+typedef struct kw_doubt {
+    bool ascii_atoms;
+    bool plain; /* no block had a byte >= 0x80 or a \u escape */
+} kw_doubt;
+
 static bool doubt_block(void *ctx, const char *s, size_t from, size_t to, size_t n)
 {
-    return !scannable_from((const unsigned char *)s, from, to, n, *(const bool *)ctx);
+    kw_doubt *d = ctx;
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = from; i < to && d->plain; i++)
+        d->plain = p[i] < 0x80 && !(p[i] == '\\' && i + 1 < n && p[i + 1] == 'u' && escapes(s, i));
+    return !scannable_from(p, from, to, n, d->ascii_atoms);
 }
 
 /* Keyword atoms looked for in the JSON text with the anchor prefilter,
@@ -1077,8 +1098,12 @@ static bool kw_json_scan(sigma_matcher *m, const rgroup *G)
     const sg_anchor *an = sg_aho_anchor(G->kw_json);
     if (!an || m->raw_len < 64 || !sg_anchor_usable())
         return false;
-    bool ascii = G->kw_ascii;
-    return sg_anchor_scan_json(an, m->raw_json, m->raw_len, on_hit, m, doubt_block, &ascii);
+    kw_doubt d = {G->kw_ascii, true};
+    if (!sg_anchor_scan_json(an, m->raw_json, m->raw_len, on_hit, m, doubt_block, &d))
+        return false;
+    /* the event's strings come from this text (unescaped): ASCII too */
+    m->text_ascii = d.plain;
+    return true;
 }
 
 static void run_group(sigma_matcher *m, uint32_t g)

@@ -515,6 +515,30 @@ static void test_json_keywords(void)
     }
 }
 
+/* A JSON event whose text is scanned for keywords: values with non-ASCII
+ * letters, raw or \\u-escaped, are still folded for the other rules (the
+ * scan tells the matcher when every string of the event is ASCII). */
+static void test_json_keywords_non_ascii(void)
+{
+    const char *y = "title: k\nid: 00000000-0000-4000-8000-000000000001\nlogsource: {product: t}\n"
+                    "detection:\n    kw:\n        - 'evil'\n    condition: kw\nlevel: low\n"
+                    "---\ntitle: f\nid: 00000000-0000-4000-8000-000000000002\n"
+                    "logsource: {product: t}\ndetection:\n    sel:\n"
+                    "        Image|contains: '\\\xd0\xb6\xd1\x83\xd0\xba'\n" /* backslash, Cyrillic zhuk */
+                    "    condition: sel\nlevel: low\n";
+    const char *ev =
+        "{\"Image\":\"C:\\\\\xd0\x96\xd0\xa3\xd0\x9a.exe\",\"Pad\":\"long enough for the SIMD scan...\"}\n"
+        "{\"Image\":\"C:\\\\\\u0416\\u0423\\u041a.exe\",\"Pad\":\"long enough for the SIMD scan...\"}\n"
+        "{\"Image\":\"C:\\\\ZHUK.exe\",\"Pad\":\"long enough for the SIMD scan, and evil\"}\n";
+    sigma_ruleset *rs = tm_ruleset(y);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rs);
+    counts c = tm_scan(rs, SIGMA_INPUT_JSON, ev, strlen(ev));
+    CU_ASSERT_STRING_EQUAL(c.rules, "00000000-0000-4000-8000-000000000002;"
+                                    "00000000-0000-4000-8000-000000000002;"
+                                    "00000000-0000-4000-8000-000000000001;");
+    sigma_ruleset_destroy(rs);
+}
+
 /* --stats counters and parse-only. */
 static void test_options(void)
 {
@@ -592,6 +616,7 @@ void test_match_semantics_register(void)
     CU_add_test(s, "unsupported rules", test_unsupported);
     CU_add_test(s, "lines and keywords", test_lines);
     CU_add_test(s, "keywords over JSON events", test_json_keywords);
+    CU_add_test(s, "keyword scan and non-ASCII values", test_json_keywords_non_ascii);
     CU_add_test(s, "path alternatives", test_path_alternatives);
     CU_add_test(s, "options and stats", test_options);
     CU_add_test(s, "NULL string from an accessor", test_null_string);
