@@ -419,10 +419,39 @@ static SGC_CALLED int sgc_kw(sgc_ev *ev, const sgc_field *raw, sgc_vtest t, cons
     return k.hit;
 }
 
+typedef struct sgc_kwlist {
+    const sgc_leaf *l;
+    size_t n;
+    int hit;
+} sgc_kwlist;
+
+static SGC_UNUSED int sgc_kw_many(void *ctx, const sigma_value *v)
+{
+    sgc_kwlist *k = ctx;
+    for (size_t i = 0; i < k->n && !k->hit && v->type == SIGMA_V_STRING; i++)
+        if (k->l[i].t(k->l[i].arg, v, NULL, NULL))
+            k->hit = 1;
+    return k->hit;
+}
+
 /* Does some test of the table hold? (all == 0) / Do all hold? (all == 1) */
 static SGC_UNUSED int sgc_list(sgc_ev *ev, const sgc_leaf *l, size_t n, int all)
 {
     for (size_t i = 0; i < n; i++) {
+        if (!all && l[i].kw && !sgc_get_(ev, l[i].f)) {
+            /* keywords over every string: one walk of the event for the run */
+            size_t j = i + 1;
+            while (j < n && l[j].kw && l[j].f == l[i].f)
+                j++;
+            if (ev->acc->each) {
+                sgc_kwlist k = {l + i, j - i, 0};
+                ev->acc->each(ev->event, sgc_kw_many, &k);
+                if (k.hit)
+                    return 1;
+            }
+            i = j - 1;
+            continue;
+        }
         int r = l[i].kw ? sgc_kw(ev, l[i].f, l[i].t, l[i].arg) : sgc_any(ev, l[i].f, l[i].t, l[i].arg);
         if (r != all)
             return r;
