@@ -247,6 +247,8 @@ static int cmd_compile(int argc, char **argv)
             x.target = argv[++i];
         } else if ((!strcmp(a, "-p") || !strcmp(a, "--pipeline")) && i + 1 < argc) {
             sigma_status st = sigma_compiler_add_pipeline(c, argv[++i]);
+            if (st == SIGMA_ENOMEM)
+                goto oom;
             if (st != SIGMA_OK) {
                 sigma_diag_write(c, SIGMA_FMT_TEXT, 1, stderr);
                 goto out;
@@ -286,7 +288,10 @@ static int cmd_compile(int argc, char **argv)
     }
     x.json = !strcmp(format, "json");
     x.conf = !strcmp(format, "savedsearches");
-    if (sigma_compiler_set_option(c, "format", format) != SIGMA_OK)
+    sigma_status fs = sigma_compiler_set_option(c, "format", format);
+    if (fs == SIGMA_ENOMEM)
+        goto oom;
+    if (fs != SIGMA_OK)
         goto out;
     int lr = load_paths(c, &o);
     if (lr < 0)

@@ -132,6 +132,8 @@ sigma_status sg_compile_ir(sigma_compiler *c, const char *target, sg_ir_fn fn,
                         d.nwarnings++;
                     }
             sg_diags_take(&c->diags, &d);
+            if (c->diags.oom && st == SIGMA_OK)
+                st = SIGMA_ENOMEM; /* a diagnostic was lost: never a silent one */
             sg_diags_free(&d);
             sg_arena_destroy(a);
         }

@@ -11,14 +11,24 @@
  * counter is deliberately process-wide: it is a test harness, not state the
  * library relies on. */
 #include <stdatomic.h>
+#include <stdio.h>
 static atomic_long sg_alloc_count;
 static long sg_fail_at = -2;
+
+/* SG_FAILALLOC_REPORT=1: the number of allocations, at exit (so a sweep
+ * knows how far to go). */
+static void report(void)
+{
+    fprintf(stderr, "sg_failalloc: %ld allocations\n", (long)atomic_load(&sg_alloc_count));
+}
 
 static int should_fail(void)
 {
     if (sg_fail_at == -2) {
         const char *e = getenv("SG_FAILALLOC_AT");
         sg_fail_at = e ? atol(e) : -1;
+        if (getenv("SG_FAILALLOC_REPORT"))
+            atexit(report);
     }
     long n = atomic_fetch_add(&sg_alloc_count, 1) + 1;
     return sg_fail_at > 0 && n == sg_fail_at;

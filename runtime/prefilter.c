@@ -821,12 +821,14 @@ static int cmp_pair(const void *a, const void *b)
     return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
+/* Also after a build that failed half-way: ngroups counts the groups
+ * before the array that holds them is allocated. */
 void sg_prefilter_free(sigma_ruleset *rs)
 {
-    for (size_t i = 0; i < rs->nsets; i++)
+    for (size_t i = 0; rs->sets && i < rs->nsets; i++)
         sg_aho_free(rs->sets[i].ac);
     sg_free(rs->sets);
-    for (size_t g = 0; g < rs->ngroups; g++) {
+    for (size_t g = 0; rs->groups && g < rs->ngroups; g++) {
         for (size_t f = 0; f < rs->groups[g].nfields; f++)
             sg_aho_free(rs->groups[g].fields[f].ac);
         sg_aho_free(rs->groups[g].kw_json);
@@ -838,6 +840,12 @@ void sg_prefilter_free(sigma_ruleset *rs)
     sg_free(rs->pat_off);
     sg_free(rs->pat_rules);
     sg_free(rs->rule_needs);
+    rs->sets = NULL;
+    rs->groups = NULL;
+    rs->combo = NULL;
+    rs->pat_off = rs->pat_rules = NULL;
+    rs->rule_needs = NULL;
+    rs->nsets = rs->ngroups = 0;
 }
 
 /* Pick the dispatch fields: the slots most rules pin with equalities. */
