@@ -425,14 +425,8 @@ typedef struct sgc_kwlist {
     int hit;
 } sgc_kwlist;
 
-static SGC_UNUSED int sgc_kw_many(void *ctx, const sigma_value *v)
-{
-    sgc_kwlist *k = ctx;
-    for (size_t i = 0; i < k->n && !k->hit && v->type == SIGMA_V_STRING; i++)
-        if (k->l[i].t(k->l[i].arg, v, NULL, NULL))
-            k->hit = 1;
-    return k->hit;
-}
+/* Does one of the keyword tests of k hold for the string v? (defined below) */
+static SGC_UNUSED int sgc_kw_many(void *ctx, const sigma_value *v);
 
 /* Does some test of the table hold? (all == 0) / Do all hold? (all == 1) */
 static SGC_UNUSED int sgc_list(sgc_ev *ev, const sgc_leaf *l, size_t n, int all)
@@ -1006,6 +1000,43 @@ static SGC_UNUSED int sgc_v_str(const void *arg, const sigma_value *v, sgc_ev *e
     if (r && sl && t->mode == SGC_EQ)
         sl->equal = t;
     return r;
+}
+
+static SGC_UNUSED int sgc_kw_many(void *ctx, const sigma_value *v)
+{
+    sgc_kwlist *k = ctx;
+    unsigned char bits[SGC_BLOOM_BYTES];
+    int have = 0;
+    if (v->type != SIGMA_V_STRING)
+        return 0;
+    /* many literals over one string: its 3-byte sequences first, as
+     * sgc_v_str looks them up for a field's value */
+    if (k->n > 2 && v->str && v->len >= 3 && v->len <= SGC_BLOOM_MAXLEN &&
+        sgc_ascii(v->str, v->len)) {
+        const unsigned char *u = (const unsigned char *)v->str;
+        memset(bits, 0, sizeof bits);
+        for (size_t i = 0; i + 3 <= v->len; i++) {
+            unsigned h = sgc_gram((unsigned char)sgc_lower(u[i]), (unsigned char)sgc_lower(u[i + 1]),
+                                  (unsigned char)sgc_lower(u[i + 2]));
+            bits[h >> 3] |= (unsigned char)(1u << (h & 7));
+        }
+        have = 1;
+    }
+    for (size_t i = 0; i < k->n && !k->hit; i++) {
+        const sgc_leaf *l = &k->l[i];
+        if (have && l->t == sgc_v_str) {
+            const sgc_lit *t = l->arg;
+            unsigned g = 0;
+            while (t->mode == SGC_CONTAINS && g < t->ngram &&
+                   (bits[t->gram[g] >> 3] >> (t->gram[g] & 7) & 1))
+                g++;
+            if (t->mode == SGC_CONTAINS && g < t->ngram)
+                continue; /* one of its 3-byte sequences is not in the string */
+        }
+        if (l->t(l->arg, v, NULL, NULL))
+            k->hit = 1;
+    }
+    return k->hit;
 }
 
 /* ---- wildcards ------------------------------------------------------------------------ */
