@@ -722,6 +722,8 @@ static int parse_opts(int argc, char **argv, opts *o)
             o->stats = true;
         } else if (!strcmp(a, "--no-prefilter")) {
             o->no_prefilter = true; /* hidden: every rule on every event (reference) */
+        } else if (!strcmp(a, "--no-jit")) {
+            o->no_jit = true; /* hidden: regexes through PCRE2's interpreter */
         } else if (!strcmp(a, "--parse-only")) {
             o->parse_only = true; /* hidden: benchmark the reader */
         } else if (!strcmp(a, "--describe")) {
@@ -854,7 +856,8 @@ int cmd_match(int argc, char **argv)
             goto oom;
         if ((o.stats && sigma_matcher_set_option(ms[i], "stats", "1") != SIGMA_OK) ||
             (o.parse_only && sigma_matcher_set_option(ms[i], "parse-only", "1") != SIGMA_OK) ||
-            (o.no_prefilter && sigma_matcher_set_option(ms[i], "prefilter", "0") != SIGMA_OK))
+            (o.no_prefilter && sigma_matcher_set_option(ms[i], "prefilter", "0") != SIGMA_OK) ||
+            (o.no_jit && sigma_matcher_set_option(ms[i], "regex-jit", "0") != SIGMA_OK))
             goto oom;
         for (size_t k = 0; k < o.nlimits; k++) {
             char key[64];

@@ -55,7 +55,7 @@ typedef struct opts {
     size_t nrules, npipelines, nfiles;
     input_opt input;
     unsigned threads;
-    bool json, stats, parse_only, quiet, progress, describe, no_prefilter;
+    bool json, stats, parse_only, quiet, progress, describe, no_prefilter, no_jit;
     size_t max_event;
     /* correlations */
     const char *reorder, *max_groups, *max_window, *max_entries, *max_memory;

@@ -22,9 +22,11 @@ enum { EXIT_RULES = 1, EXIT_USAGE = 2 };
 
 static void usage(FILE *f)
 {
-    fputs("usage: sigmacc check [--format text|json|sarif] [--strict] [-W no-CHECK]... PATH...\n"
+    fputs("usage: sigmacc check [--format text|json|sarif] [--strict] [-W no-CHECK]...\n"
+          "                     [--limit-NAME=N]... PATH...\n"
           "       sigmacc compile -t TARGET [-p PIPELINE]... [-o FILE|DIR/] [--format F]\n"
-          "                       [--explain] [--skip-unsupported] [--sid-base N] PATH...|-\n"
+          "                       [--explain] [--skip-unsupported] [--sid-base N]\n"
+          "                       [--limit-NAME=N]... PATH...|-\n"
           "       sigmacc match -r RULES... [-p PIPELINE]... [--input auto|json|lines] [-j N]\n"
           "                     [--format text|json] [--stats] [--reorder-window SECONDS]\n"
           "                     [--corr-max-groups|-window|-entries N] [FILES...|-]\n"
@@ -91,7 +93,8 @@ static int common_option(sigma_compiler *c, common_opts *o, int argc, char **arg
         const char *eq = strchr(a, '=');
         snprintf(key, sizeof key, "limit.%.*s", (int)(eq - a - 8), a + 8);
         if (sigma_compiler_set_option(c, key, eq + 1) != SIGMA_OK)
-            return die_usage("bad limit", a), -1;
+            return die_usage("bad limit (unknown, or not a number in range: see SECURITY.md)", a),
+                   -1;
         return 1;
     }
 #undef TAKE
@@ -327,7 +330,8 @@ static int cmd_compile(int argc, char **argv)
     if (!o.quiet)
         fprintf(stderr, "%zu rule%s compiled for %s, %zu failed\n", x.ok, x.ok == 1 ? "" : "s",
                 x.target, x.failed);
-    rc = (x.io_error || lr) ? EXIT_USAGE : st == SIGMA_OK ? 0 : EXIT_RULES;
+    /* errors while loading (a limit, a file that is no rule) count too */
+    rc = (x.io_error || lr) ? EXIT_USAGE : st == SIGMA_OK && !sigma_diag_errors(c) ? 0 : EXIT_RULES;
     goto out;
 oom:
     fputs("sigmacc: out of memory\n", stderr);

@@ -169,7 +169,8 @@ void sigma_matcher_destroy(sigma_matcher *m);
 /* "stats" "1": count hits, evaluations and time per rule;
  * "parse-only" "1": read events but match nothing (to measure readers);
  * "prefilter" "0": evaluate every rule on every event (a slow reference
- * for testing that dispatch and the prefilter never change results).
+ * for testing that dispatch and the prefilter never change results);
+ * "regex-jit" "0": regexes through PCRE2's interpreter, not its JIT.
  * Resource limits (a number >= 1, k/M suffixes; SECURITY.md):
  * "limit.regex-match" N  PCRE2 match limit per regex evaluation (1,000,000)
  * "limit.regex-depth" N  PCRE2 depth limit, without JIT (10,000)

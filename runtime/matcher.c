@@ -92,6 +92,7 @@ struct sigma_matcher {
      * first hit), and the rules hit for the first time in this event are
      * noted for sg_matcher_limit_notice. */
     uint32_t re_match_limit, re_depth_limit;
+    uint32_t re_opts; /* PCRE2_NO_JIT: the interpreter ("regex-jit" "0") */
     size_t event_size_limit, event_depth_limit;
     uint32_t cur_rule;
     uint64_t *re_hits;
@@ -296,6 +297,10 @@ sigma_status sigma_matcher_set_option(sigma_matcher *m, const char *name, const 
     }
     if (!strcmp(name, "prefilter")) {
         m->no_prefilter = !on;
+        return SIGMA_OK;
+    }
+    if (!strcmp(name, "regex-jit")) { /* "0": the interpreter, where the depth limit applies */
+        m->re_opts = on ? 0 : PCRE2_NO_JIT;
         return SIGMA_OK;
     }
     if (!strcmp(name, "parse-only")) {
@@ -788,7 +793,7 @@ static bool value_test(sigma_matcher *m, const rtest *t, mval *x)
         int known = m->no_prefilter ? -1 : sg_memo_test_get(m->memo, t, x->text, x->tlen);
         if (known >= 0)
             return known;
-        int rc = pcre2_match(t->re, (PCRE2_SPTR)x->text, x->tlen, 0, 0, m->md, m->mctx);
+        int rc = pcre2_match(t->re, (PCRE2_SPTR)x->text, x->tlen, 0, m->re_opts, m->md, m->mctx);
         if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
             re_limit_hit(m, rc); /* no match, counted and reported; not remembered */
             return false;

@@ -508,6 +508,58 @@ static void test_eviction(void)
     fx_done(&f);
 }
 
+/* max_memory: the state's bytes are counted as groups grow, shrink and go
+ * (back to 0 when every group expired), and beyond the cap the least
+ * recently updated groups are evicted, never the one being updated. */
+static void test_memory_cap(void)
+{
+    fx f;
+    fx_init(&f, SG_CORR_VALUE_COUNT, 1, 60, SG_CMP_GTE, 1000);
+    fx_start(&f);
+    char k[16], v[16];
+    for (int i = 0; i < 50; i++) {
+        snprintf(k, sizeof k, "k%d", i % 5);
+        snprintf(v, sizeof v, "v%d", i);
+        hitv(&f, i, 0, k, v, 0, false);
+    }
+    const sg_ce_stats *st = sg_ce_get_stats(f.e);
+    uint64_t five = st->live_bytes;
+    CU_ASSERT(five > 5 * 50);
+    CU_ASSERT_EQUAL(st->peak_bytes, five);
+    hitv(&f, 1000, 0, "late", "x", 0, false); /* the five groups expire */
+    CU_ASSERT_EQUAL(st->live_groups, 1);
+    CU_ASSERT(st->live_bytes > 0 && st->live_bytes < five / 4);
+    CU_ASSERT_EQUAL(st->groups_expired, 5);
+    fx_done(&f);
+
+    fx_init(&f, SG_CORR_VALUE_COUNT, 1, 60, SG_CMP_GTE, 1000);
+    f.lim.max_memory = (size_t)five / 2; /* room for two or three of the five */
+    fx_start(&f);
+    for (int i = 0; i < 50; i++) {
+        snprintf(k, sizeof k, "k%d", i % 5);
+        snprintf(v, sizeof v, "v%d", i);
+        hitv(&f, i, 0, k, v, 0, false);
+    }
+    st = sg_ce_get_stats(f.e);
+    CU_ASSERT(st->memory_limit > 0);
+    CU_ASSERT_EQUAL(st->groups_evicted, st->memory_limit);
+    CU_ASSERT(st->live_bytes <= five / 2);
+    CU_ASSERT(st->groups_created > 5); /* evicted groups start over */
+    CU_ASSERT_EQUAL(st->groups_limit + st->entries_limit + st->window_limit, 0);
+    fx_done(&f);
+
+    /* one group over the cap alone is kept (max_window bounds it) */
+    fx_init(&f, SG_CORR_VALUE_COUNT, 1, 60, SG_CMP_GTE, 3);
+    f.lim.max_memory = 1;
+    fx_start(&f);
+    hitv(&f, 0, 0, "A", "a", 0, false);
+    hitv(&f, 1, 0, "A", "b", 0, false);
+    hitv(&f, 2, 0, "A", "c", 0, false);
+    CU_ASSERT_EQUAL(f.s.n, 1);
+    CU_ASSERT_EQUAL(sg_ce_get_stats(f.e)->live_groups, 1);
+    fx_done(&f);
+}
+
 /* The oldest group over several correlations is evicted, also when some
  * correlation has no group at all. */
 static void test_eviction_across(void)
@@ -708,6 +760,7 @@ int main(void)
         !CU_add_test(s, "value aggregates", test_values) ||
         !CU_add_test(s, "eviction", test_eviction) ||
         !CU_add_test(s, "eviction across correlations", test_eviction_across) ||
+        !CU_add_test(s, "memory cap", test_memory_cap) ||
         !CU_add_test(s, "expiry", test_expiry) ||
         !CU_add_test(s, "late events", test_late_without_window) ||
         !CU_add_test(s, "reorder window", test_reorder_window) ||
