@@ -60,9 +60,17 @@ run "20,000 identifiers" "$TMP/wide.yml" "wide.yml:20004:3: error: invalid YAML:
 printf 'action: global\ntitle: t\n---\nlogsource: {product: x}\ndetection: {s: {a: 1}, condition: s}\n' > "$TMP/legacy.yml"
 run "legacy collection" "$TMP/legacy.yml" 'legacy.yml:1:1: error: unsupported legacy rule collection'
 # Fuzzer findings stay fixed: each must give a clean result, never a crash.
+# libfyaml-leak-*: libfyaml 0.7.12 itself leaks 512 bytes on these (see
+# tests/fuzz/lsan.supp); under ASan only that libfyaml frame is excused.
 for f in "$top_srcdir"/tests/data/regress/*; do
     [ -f "$f" ] || continue
-    timeout 20 "$SIGMACC" check -q "$f" >"$TMP/out" 2>&1
+    case $(basename "$f") in
+    libfyaml-leak-*)
+        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0" \
+            LSAN_OPTIONS="suppressions=$top_srcdir/tests/fuzz/lsan.supp" \
+            timeout 20 "$SIGMACC" check -q "$f" >"$TMP/out" 2>&1 ;;
+    *) timeout 20 "$SIGMACC" check -q "$f" >"$TMP/out" 2>&1 ;;
+    esac
     s=$?
     if [ $s -le 1 ]; then ok; else ko "regression $(basename "$f"): exit $s"; head -5 "$TMP/out" >&2; fi
 done
