@@ -85,4 +85,15 @@ for f in "$top_srcdir"/tests/data/regress-pipeline/*; do
     if [ $s -eq 2 ] || [ $s -eq 1 ]; then ok; else ko "pipeline regression $(basename "$f"): exit $s"; head -5 "$TMP/out" >&2; fi
 done
 expect_grep 'directive-invalid-utf8.yml:111:4: error: invalid UTF-8' "$TMP/out" "pipeline with invalid UTF-8:"
+
+# Event fuzzer findings: `match` reports or skips them, never crashes.
+# deep-array.json: arrays nested thousands deep overflowed the stack of the
+# JSON reader's array walk (fuzz_json, before limit.event-depth).
+printf 'title: k\nid: 5b0e2a8c-1d2e-4f3a-9b4c-0d1e2f3a4b5d\nlogsource: {product: x}\ndetection:\n  kw: [evil]\n  s: {a|contains: x}\n  condition: kw or s\n' >"$TMP/kw.yml"
+for f in "$top_srcdir"/tests/data/regress-events/*; do
+    [ -f "$f" ] || continue
+    timeout 20 "$SIGMACC" match -q --no-progress -r "$TMP/kw.yml" "$f" >"$TMP/out" 2>&1
+    s=$?
+    if [ $s -le 1 ]; then ok; else ko "event regression $(basename "$f"): exit $s"; head -5 "$TMP/out" >&2; fi
+done
 finish
