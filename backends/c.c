@@ -542,7 +542,7 @@ static sigma_status expr(gen *g, const ir_node *n, unsigned level, sg_strbuf *e)
 
 /* The key a guard keeps for test t, when t is an equality a guard can
  * check: a folded-text hash (string EQ, not cased) or an integer. */
-static bool guard_key(gen *g, const ir_test *t, bool *num, uint64_t *key)
+static bool guard_key(gen *g, const ir_test *t, bool *num, uint64_t *key, bool *oom)
 {
     const char *s;
     size_t n, len;
@@ -557,8 +557,10 @@ static bool guard_key(gen *g, const ir_test *t, bool *num, uint64_t *key)
         !ir_segs_literal(t->segs, t->nsegs, &s, &n))
         return false;
     const char *lit = lit_bytes(g, n ? s : "", n, false, &len);
-    if (!lit)
+    if (!lit) {
+        *oom = true; /* not "no guard": the output would depend on memory */
         return false;
+    }
     *num = false;
     *key = fnv(lit, len);
     return true;
@@ -581,8 +583,9 @@ static sigma_status guard_of(gen *g, const ir_node *n, size_t *id, sg_cguard *gr
         return SIGMA_OK;
     for (size_t i = 0; i < nk; i++) {
         bool is_num;
-        if (kids[i]->kind != IR_TEST || !guard_key(g, kids[i]->test, &is_num, &keys[nkeys]))
-            return SIGMA_OK;
+        bool oom = false;
+        if (kids[i]->kind != IR_TEST || !guard_key(g, kids[i]->test, &is_num, &keys[nkeys], &oom))
+            return oom ? SIGMA_ENOMEM : SIGMA_OK;
         if (i && (strcmp(field, kids[i]->test->field) != 0 || is_num != num))
             return SIGMA_OK;
         field = kids[i]->test->field;
