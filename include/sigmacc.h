@@ -176,7 +176,8 @@ void sigma_matcher_destroy(sigma_matcher *m);
  * "limit.regex-depth" N  PCRE2 depth limit, without JIT (10,000)
  * "limit.event-size"  N  bytes of one event (64 MiB; larger ones are bad
  *                        events, skipped)
- * "limit.event-depth" N  JSON nesting of one event (1,024, at most 10,000)
+ * "limit.event-depth" N  JSON nesting of one event (256, at most 4,096; each
+ *                        level takes about 200 bytes of the thread's stack)
  * A regex that hits a PCRE2 limit counts as no match for that event; it is
  * counted (sigma_matcher_limit_hits) and reported through the scan's
  * error callback once per rule (see sigma_scan_error_fn). */

@@ -41,7 +41,7 @@ struct sg_jreader {
     const sigma_ruleset *rs = nullptr;
     std::vector<tnode> nodes;
     ondemand::parser main, elem, kw;
-    size_t max_depth = 1024; // limit.event-depth
+    size_t max_depth = 256; // limit.event-depth
     size_t max_size = 0;     // limit.event-size: bytes of a document; 0: none
     char depth_msg[96] = "";
     char kw_depth_msg[160] = "";
@@ -513,7 +513,7 @@ sg_jreader *sg_jreader_create(const sigma_ruleset *rs, size_t max_depth, size_t 
     if (!r)
         return nullptr;
     r->rs = rs;
-    r->max_depth = max_depth ? max_depth : 1024;
+    r->max_depth = max_depth ? max_depth : 256;
     r->max_size = max_size;
     snprintf(r->depth_msg, sizeof r->depth_msg,
              "invalid event: nested deeper than %zu levels (limit.event-depth)", r->max_depth);

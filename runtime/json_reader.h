@@ -37,7 +37,7 @@ typedef struct sg_jsink {
     void (*warn)(void *ctx, const char *raw, const char *msg);
 } sg_jreader_sink;
 
-/* max_depth: nesting limit (0 = 1024); max_size: bytes of one document,
+/* max_depth: nesting limit (0 = 256); max_size: bytes of one document,
  * larger ones are bad events (0 = no limit). NULL on OOM. */
 sg_jreader *sg_jreader_create(const sigma_ruleset *rs, size_t max_depth, size_t max_size);
 void sg_jreader_destroy(sg_jreader *r);

@@ -44,9 +44,11 @@ bool sg_matcher_value(sigma_matcher *m, uint32_t slot, sigma_value *out);
 #define SG_DEFAULT_REGEX_MATCH_LIMIT 1000000u
 #define SG_DEFAULT_REGEX_DEPTH_LIMIT 10000u
 #define SG_DEFAULT_EVENT_SIZE_LIMIT ((size_t)64 << 20)
-#define SG_DEFAULT_EVENT_DEPTH_LIMIT 1024u
-/* The keyword walk recurses once per level: any thread's stack holds it. */
-#define SG_EVENT_DEPTH_CAP 10000u
+#define SG_DEFAULT_EVENT_DEPTH_LIMIT 256u
+/* The JSON walks recurse once per level, about 200 bytes of stack each
+ * (several KiB under ASan): the default needs ~50 KiB of a thread's stack,
+ * the cap ~1 MiB. */
+#define SG_EVENT_DEPTH_CAP 4096u
 
 /* The event size (bytes) and JSON nesting depth limits. */
 void sg_matcher_event_limits(const sigma_matcher *m, size_t *size, size_t *depth);
