@@ -109,23 +109,38 @@ void output_abort(output *o)
     memset(o, 0, sizeof *o);
 }
 
-/* A comment line may not contain the comment's own closer or a newline:
- * those are replaced; everything else is written in runs. */
+/* Bytes of a line break at p: CR, LF, or U+0085, U+2028, U+2029 (Kusto ends
+ * a // comment at U+2028 and U+2029 too; the rest of a title would be query
+ * text). 0 when there is none. */
+static size_t line_break(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (u[0] == '\n' || u[0] == '\r')
+        return 1;
+    if (u[0] == 0xC2 && u[1] == 0x85)
+        return 2;
+    if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9))
+        return 3;
+    return 0;
+}
+
+/* A comment line may not contain a line break, nor the comment's own closer
+ * or (for block comments: gcc -Wcomment) opener: those are replaced;
+ * everything else is written in runs. */
 static void comment_line(output *o, const char *open, const char *close, const char *text)
 {
-    size_t cl = close ? strlen(close) : 0;
+    size_t cl = close ? strlen(close) : 0, ol = close ? strlen(open) : 0;
     output_printf(o, "%s ", open);
     const char *run = text, *p = text;
     for (; *p; p++) {
-        bool nl = *p == '\n' || *p == '\r';
-        bool closer = cl && !strncmp(p, close, cl);
-        if (!nl && !closer)
+        size_t nl = line_break(p);
+        size_t mark = cl && !strncmp(p, close, cl) ? cl : ol && !strncmp(p, open, ol) ? ol : 0;
+        if (!nl && !mark)
             continue;
         if (p > run && fwrite(run, 1, (size_t)(p - run), o->f) != (size_t)(p - run))
             o->failed = 1;
         output_printf(o, "%s", nl ? " " : "'");
-        if (closer)
-            p += cl - 1;
+        p += (nl ? nl : mark) - 1;
         run = p + 1;
     }
     if (p > run && fwrite(run, 1, (size_t)(p - run), o->f) != (size_t)(p - run))
