@@ -448,12 +448,16 @@ static bool re_has_x_flag(const char *re, size_t n)
     return false;
 }
 
-static bool has_bytes(const char *s, size_t n, const char *what)
+/* A `\Q` that starts a quote: after an odd run of backslashes (`\\Q` is a
+ * backslash and a Q). */
+static bool re_has_quote(const char *re, size_t n)
 {
-    size_t w = strlen(what);
-    for (size_t i = 0; i + w <= n; i++)
-        if (!memcmp(s + i, what, w))
+    size_t bs = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (re[i] == 'Q' && bs % 2)
             return true;
+        bs = re[i] == '\\' ? bs + 1 : 0;
+    }
     return false;
 }
 
@@ -795,7 +799,7 @@ static sigma_status check_test(spl *S, const ir_test *t)
     if (t->kind == IR_T_TIMEPART && !time_format(t->part))
         return sg_unsupported(S->d, r, t->pos, TARGET, "unknown time modifier");
     if (t->kind == IR_T_REGEX && re_has_ctl(t->re, t->re_len) &&
-        (has_bytes(t->re, t->re_len, "\\Q") || re_has_x_flag(t->re, t->re_len)))
+        (re_has_quote(t->re, t->re_len) || re_has_x_flag(t->re, t->re_len)))
         return sg_unsupported(S->d, r, t->pos, TARGET,
                               "the regex holds a raw control character inside \\Q…\\E or "
                               "with the x flag; SPL needs it written as an escape (\\xHH)");
