@@ -572,6 +572,7 @@ static void meta(const ir_rule *r, const char *app, uint32_t sid, sg_strbuf *out
 
 typedef struct built {
     const char *body, *explain, *app;
+    const char *line; /* body, extra keywords and metadata */
 } built;
 
 sigma_status sc_emit_rules(const ir_rule *r, const sg_target_opts *o, const char *extra,
@@ -626,6 +627,27 @@ sigma_status sc_emit_rules(const ir_rule *r, const sg_target_opts *o, const char
         sc_fail(&cx, (sg_pos){0}, "--sid-base %u leaves no room for sids below 2^32", o->sid_base);
         return cx.st;
     }
+    for (size_t k = 0; k < nrules; k++) {
+        sg_strbuf line;
+        sg_sb_init(&line);
+        sg_sb_puts(&line, rules[k].body);
+        if (extra) /* corr: detection_filter */
+            sg_sb_puts(&line, extra);
+        meta(r, rules[k].app, sid + (uint32_t)k, &line);
+        size_t len = line.len;
+        rules[k].line = line.failed ? NULL : sg_arena_strdup(a, sg_sb_str(&line));
+        sg_sb_free(&line);
+        if (!rules[k].line)
+            return SIGMA_ENOMEM;
+        if (len > SC_MAX_LINE) {
+            sc_fail(&cx, (sg_pos){0},
+                    "Suricata rule %zu of %zu would be %zu bytes long, longer than the %d bytes "
+                    "Suricata reads as one rule (it would parse the rest as another rule): "
+                    "shorten its values",
+                    k + 1, nrules, len, SC_MAX_LINE);
+            return cx.st;
+        }
+    }
     bool oom = false;
     const char *other = sc_sids_claim(o->run, sid, key, &oom);
     if (oom)
@@ -645,10 +667,7 @@ sigma_status sc_emit_rules(const ir_rule *r, const sg_target_opts *o, const char
             sg_sb_printf(out, "# Suricata rule %zu of %zu, from:\n", k + 1, nrules);
             sg_sb_puts(out, rules[k].explain);
         }
-        sg_sb_puts(out, rules[k].body);
-        if (extra) /* corr: detection_filter */
-            sg_sb_puts(out, extra);
-        meta(r, rules[k].app, sid + (uint32_t)k, out);
+        sg_sb_puts(out, rules[k].line);
     }
     return out->failed ? SIGMA_ENOMEM : SIGMA_OK;
 }

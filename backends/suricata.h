@@ -21,6 +21,12 @@
 /* At most this many Suricata rules for one Sigma rule (DNF terms); sids of
  * one rule are consecutive inside a slot of this size. */
 #define SC_MAX_RULES 64
+/* Suricata 7 reads a rules file in lines of at most this many bytes and
+ * parses the rest of a longer line as another rule (detect-engine-loader.c). */
+#define SC_MAX_LINE 8191
+/* The longest content it loads with Hyperscan (Debian's build): longer ones
+ * are "Pattern length exceeds limit" errors. Checked with 7.0.10. */
+#define SC_MAX_CONTENT 4000
 
 /* ---- fields ------------------------------------------------------------------ */
 

@@ -164,13 +164,25 @@ static bool is_hex32(const char *s, size_t n)
 
 /* ---- content ------------------------------------------------------------------------------- */
 
+/* Contents Suricata refuses to load: longer than SC_MAX_CONTENT, or on
+ * http.method starting or ending with a space or tab (no method has one;
+ * detect-http-method.c). A pcre says the same and loads. */
+static bool content_loads(const sc_field *f, const char *s, size_t len)
+{
+    if (len > SC_MAX_CONTENT)
+        return false;
+    if (!len || !f->keyword || strcmp(f->keyword, "http.method") != 0)
+        return true;
+    return s[0] != ' ' && s[0] != '\t' && s[len - 1] != ' ' && s[len - 1] != '\t';
+}
+
 static bool content_ok(const sc_node *n)
 {
     const ir_test *t = n->test;
     const sc_field *f = n->field;
     size_t len;
     const char *s = literal(t, &len);
-    if (!s)
+    if (!s || !content_loads(f, s, len))
         return false;
     ir_str_mode mode = t->kind == IR_T_NUM ? IR_STR_EXACT : t->mode;
     if (f->flags & SC_HEX32)
@@ -409,8 +421,9 @@ static void emit_pcre(const sc_node *n, sg_strbuf *out)
     sg_sb_printf(out, "/%s\"; ", flags);
 }
 
-/* The longest literal run of a positive wildcard test: a content Suricata's
- * multi-pattern matcher can use before it runs the pcre. */
+/* The longest literal run of a positive wildcard test (its first
+ * SC_MAX_CONTENT bytes): a content Suricata's multi-pattern matcher can use
+ * before it runs the pcre. */
 static void prefilter(const sc_node *n, sg_strbuf *out)
 {
     const ir_test *t = n->test;
@@ -420,10 +433,11 @@ static void prefilter(const sc_node *n, sg_strbuf *out)
     for (size_t i = 0; i < t->nsegs; i++)
         if (t->segs[i].kind == IR_SEG_LIT && (!best || t->segs[i].len > best->len))
             best = &t->segs[i];
-    if (!best || best->len < 3)
+    size_t len = best && best->len < SC_MAX_CONTENT ? best->len : SC_MAX_CONTENT;
+    if (!best || best->len < 3 || !content_loads(n->field, best->s, len))
         return;
     sg_sb_puts(out, "content:\"");
-    sg_sc_content(out, best->s, best->len, (n->field->flags & SC_LOWER) != 0);
+    sg_sc_content(out, best->s, len, (n->field->flags & SC_LOWER) != 0);
     sg_sb_puts(out, "\"; ");
     if (nocase(n))
         sg_sb_puts(out, "nocase; ");
