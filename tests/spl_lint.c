@@ -14,7 +14,14 @@
  * top-level `| sort 0 _time`) may also use eval, streamstats, stats and
  * rename, and may start with `| multisearch` of two or more [search …]
  * subsearches, each checked as a query of its own. Prints FILE:LINE:COL: message per finding and
- * "spl_lint: Q queries, F findings" on stderr; exits 1 on any finding. */
+ * "spl_lint: Q queries, F findings" on stderr; exits 1 on any finding.
+ *
+ *   spl_lint --tokens [FILE...]
+ *
+ * also prints what it lexed, for tests that check literals (inject.sh):
+ * per query "Q HEX" (its ``` header), then per token "T KIND GLUED HEX",
+ * KIND one of S (a "string"), N (a 'name'), W (a word), ( ) [ ] | , and
+ * HEX the token's bytes as written. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +42,8 @@ typedef struct lint {
     tok *t;
     size_t nt, cap;
     bool tagged; /* a multisearch subsearch: may end with `| eval sigma_rule=…` */
+    bool dump;   /* --tokens */
+    size_t hdr_b, hdr_e; /* the current query's ``` header text */
 } lint;
 
 static void where_is(const lint *L, size_t off, unsigned *line, unsigned *col)
@@ -284,6 +293,26 @@ static void check_rename(lint *L, size_t a, size_t z)
     }
 }
 
+static void put_hex(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        printf("%02x", (unsigned char)s[i]);
+}
+
+/* --tokens: the query's header and tokens (see the top comment). */
+static void dump_tokens(const lint *L)
+{
+    static const char kinds[] = "SN()[]|,W"; /* in tkind order */
+    printf("Q ");
+    put_hex(L->buf + L->hdr_b, L->hdr_e - L->hdr_b);
+    putchar('\n');
+    for (size_t i = 0; i < L->nt; i++) {
+        printf("T %c %d ", kinds[L->t[i].k], L->t[i].glued);
+        put_hex(L->buf + L->t[i].off, L->t[i].len);
+        putchar('\n');
+    }
+}
+
 static void check_query(lint *L, size_t b, size_t e)
 {
     check_utf8(L, b, e);
@@ -291,6 +320,8 @@ static void check_query(lint *L, size_t b, size_t e)
         finding(L, b, "out of memory");
         return;
     }
+    if (L->dump && !L->tagged)
+        dump_tokens(L);
     L->queries++;
     size_t start = 0;
     bool first = true;
@@ -376,13 +407,16 @@ static void check_query(lint *L, size_t b, size_t e)
 static void lint_text(lint *L)
 {
     const char *s = L->buf;
-    size_t n = L->len, q = 0;
+    size_t n = L->len, q = 0, hb = 0, he = 0;
     bool any = false;
     for (size_t i = 0; i < n;) {
         bool bol = i == 0 || s[i - 1] == '\n';
         if (bol && n - i >= 3 && !memcmp(s + i, "```", 3)) {
-            if (any)
+            if (any) {
+                L->hdr_b = hb;
+                L->hdr_e = he;
                 check_query(L, q, i);
+            }
             const char *end = NULL;
             for (size_t j = i + 3; j + 3 <= n; j++)
                 if (!memcmp(s + j, "```", 3)) {
@@ -393,6 +427,8 @@ static void lint_text(lint *L)
                 finding(L, i, "unterminated ``` comment");
                 return;
             }
+            hb = i + 3;
+            he = (size_t)(end - s);
             i = (size_t)(end - s) + 3;
             q = i;
             any = true;
@@ -400,6 +436,8 @@ static void lint_text(lint *L)
         }
         i++;
     }
+    L->hdr_b = hb;
+    L->hdr_e = he;
     if (any)
         check_query(L, q, n);
     else if (n)
@@ -433,6 +471,12 @@ int main(int argc, char **argv)
     lint L = {0};
     size_t total_findings = 0, total_queries = 0;
     int rc = 0;
+    if (argc > 1 && !strcmp(argv[1], "--tokens")) {
+        L.dump = true;
+        argv[1] = argv[0];
+        argc--;
+        argv++;
+    }
     for (int i = 1; i < argc || (argc == 1 && i == 1); i++) {
         const char *path = argc == 1 ? "-" : argv[i];
         FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
