@@ -377,6 +377,11 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
+    for (int i = 2; i < argc; i++) /* `sigmacc compile --help` and the like */
+        if (!strcmp(argv[i], "--help")) {
+            usage(stdout);
+            return 0;
+        }
     if (!strcmp(cmd, "check"))
         return cmd_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "compile"))
