@@ -192,6 +192,8 @@ static size_t flag_dash(const char *s, size_t n, size_t i)
     return l;
 }
 
+#define EXPANSION_BYTES_PER_VARIANT 256u
+
 static sg_enc_status windash(sg_arena *a, const sg_segstr *in, sg_segstr_list *out,
                              size_t max_variants)
 {
@@ -214,6 +216,14 @@ static sg_enc_status windash(sg_arena *a, const sg_segstr *in, sg_segstr_list *o
             return SG_ENC_TOOMANY;
         variants *= NDASH;
     }
+    /* The count alone does not bound the work: 4,096 copies of a long
+     * value are megabytes of query (a fuzz_spl input took 1.3 s). */
+    size_t bytes = 0;
+    for (size_t i = 0; i < in->nsegs; i++)
+        bytes += in->segs[i].len;
+    if (bytes && max_variants <= SIZE_MAX / EXPANSION_BYTES_PER_VARIANT &&
+        variants > max_variants * EXPANSION_BYTES_PER_VARIANT / bytes)
+        return SG_ENC_TOOBIG;
     for (size_t v = 0; v < variants; v++) {
         ir_seg *segs = sg_arena_alloc(a, (in->nsegs ? in->nsegs : 1) * sizeof *segs);
         if (!segs)

@@ -23,6 +23,7 @@ typedef enum {
     SG_ENC_NOMEM,
     SG_ENC_WILDCARD, /* base64 of a value with wildcards is not defined */
     SG_ENC_TOOMANY,  /* windash expansion over the limit */
+    SG_ENC_TOOBIG,  /* the variants together: over 256 bytes per allowed variant */
     SG_ENC_BADUTF8,
 } sg_enc_status;
 

@@ -363,6 +363,11 @@ static ir_node *build_string(builder *B, const sg_item *it, const sg_value *v, c
                      "'%s' would expand this value into more than %zu variants "
                      "(limit.expansion)", name, max_var);
                 return NULL;
+            } else if (st == SG_ENC_TOOBIG) {
+                BERR(B, "expansion-limit", v->pos,
+                     "'%s' would expand this value into more than %zu bytes of variants "
+                     "(256 per variant allowed by limit.expansion)", name, max_var * 256);
+                return NULL;
             } else if (st == SG_ENC_BADUTF8) {
                 BERR(B, "encoding", v->pos, "'%s': the value is not valid UTF-8", name);
                 return NULL;
