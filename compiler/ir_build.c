@@ -350,7 +350,12 @@ static ir_node *build_string(builder *B, const sg_item *it, const sg_value *v, c
     for (size_t e = 0; e < m->nenc; e++) {
         sg_segstr_list next = {0};
         for (size_t i = 0; i < cur.n; i++) {
-            sg_enc_status st = sg_encode(B->a, m->enc[e], &cur.v[i], &next, max_var);
+            /* the limit holds for all variants of the value together
+             * (windash|contains|windash squared them: 17 MB of query) */
+            size_t left = next.n < max_var ? max_var - next.n : 0;
+            sg_enc_status st = next.n >= max_var
+                                   ? SG_ENC_TOOMANY
+                                   : sg_encode(B->a, m->enc[e], &cur.v[i], &next, left);
             const char *name = sg_modifier_info_of(m->enc[e])->name;
             if (st == SG_ENC_NOMEM) {
                 B->oom = true;
@@ -372,6 +377,12 @@ static ir_node *build_string(builder *B, const sg_item *it, const sg_value *v, c
                 BERR(B, "encoding", v->pos, "'%s': the value is not valid UTF-8", name);
                 return NULL;
             }
+        }
+        if (next.n > max_var) {
+            BERR(B, "expansion-limit", v->pos,
+                 "'%s' would expand this value into more than %zu variants (limit.expansion)",
+                 sg_modifier_info_of(m->enc[e])->name, max_var);
+            return NULL;
         }
         cur = next;
     }
