@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <libfyaml.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #define CHECK_YAML "yaml"
@@ -74,12 +75,14 @@ typedef struct ybuild {
     size_t len;
     ynode *root;
     unsigned doc_line, doc_col; /* the `---` of the document, or 1:1 */
-    yframe st[SG_YAML_DEPTH_CAP];
     size_t depth;     /* open collections */
     size_t max_depth; /* limit.yaml-depth */
     const ynode **aliases; /* of this document, reported when it is complete */
     size_t naliases, capaliases;
     bool too_deep;
+    /* last, and not zeroed: 16 KiB cleared per file was 4% of a corpus
+     * compile; frames are written before they are read */
+    yframe st[SG_YAML_DEPTH_CAP];
 } ybuild;
 
 static bool before(unsigned l1, unsigned c1, unsigned l2, unsigned c2)
@@ -1552,7 +1555,11 @@ bool sg_loader_load(sg_loader *l, sg_arena *a, const char *path, const char *buf
     if (!check_encoding(&L, buf, len) || !check_tab_indicator(&L, buf, len))
         return true;
 
-    ybuild B = {.L = &L, .buf = buf, .len = len};
+    ybuild B;
+    memset(&B, 0, offsetof(ybuild, st));
+    B.L = &L;
+    B.buf = buf;
+    B.len = len;
     B.max_depth = SG_LIMIT(lim, max_yaml_depth, SG_DEFAULT_MAX_YAML_DEPTH);
     if (B.max_depth > SG_YAML_DEPTH_CAP)
         B.max_depth = SG_YAML_DEPTH_CAP;
