@@ -28,20 +28,22 @@ sweep() {
     [ -n "$total" ] && [ "$total" -lt "$max" ] && max=$total
     "$@" > "$TMP/$name/ref.out" 2>&1
     echo $? > "$TMP/$name/ref.status"
-    seq 1 "$max" | xargs -P 2 -I N sh -c '
+    # the replacement string is @@, not a letter: xargs -I replaces it in
+    # every argument, and mktemp's random $TMP may hold any letter
+    seq 1 "$max" | xargs -P 2 -I @@ sh -c '
         d=$0
-        SG_FAILALLOC_AT=N "$@" > "$d/N.out" 2>&1
+        SG_FAILALLOC_AT=@@ "$@" > "$d/@@.out" 2>&1
         s=$?
-        if [ $s -gt 2 ] || grep -qE "AddressSanitizer|LeakSanitizer|runtime error" "$d/N.out"; then
-            echo "allocation N: exit $s"; head -20 "$d/N.out"
-        elif grep -q "out of memory" "$d/N.out"; then
-            [ $s -eq 2 ] || { echo "allocation N: out of memory with exit $s"; head -5 "$d/N.out"; }
-            echo N >> "$d/oom"
-        elif [ $s -ne "$(cat "$d/ref.status")" ] || ! cmp -s "$d/N.out" "$d/ref.out"; then
-            echo "allocation N: silent out-of-memory (exit $s, output differs from the run without a failure)"
-            diff "$d/ref.out" "$d/N.out" | head -10
+        if [ $s -gt 2 ] || grep -qE "AddressSanitizer|LeakSanitizer|runtime error" "$d/@@.out"; then
+            echo "allocation @@: exit $s"; head -20 "$d/@@.out"
+        elif grep -q "out of memory" "$d/@@.out"; then
+            [ $s -eq 2 ] || { echo "allocation @@: out of memory with exit $s"; head -5 "$d/@@.out"; }
+            echo @@ >> "$d/oom"
+        elif [ $s -ne "$(cat "$d/ref.status")" ] || ! cmp -s "$d/@@.out" "$d/ref.out"; then
+            echo "allocation @@: silent out-of-memory (exit $s, output differs from the run without a failure)"
+            diff "$d/ref.out" "$d/@@.out" | head -10
         fi
-        rm -f "$d/N.out"' "$TMP/$name" "$@" > "$TMP/$name.fail"
+        rm -f "$d/@@.out"' "$TMP/$name" "$@" > "$TMP/$name.fail"
     hit=$(cat "$TMP/$name/oom" 2>/dev/null | wc -l)
     [ "$hit" -gt 0 ] || echo "no run reported out of memory: the sweep tested nothing" >> "$TMP/$name.fail"
     if [ -s "$TMP/$name.fail" ]; then ko "$name sweep"; head -40 "$TMP/$name.fail" >&2; else ok; fi
