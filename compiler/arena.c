@@ -39,7 +39,33 @@ void sg_arena_destroy(sg_arena *a)
     sg_free(a);
 }
 
-void *sg_arena_alloc(sg_arena *a, size_t size)
+/* Slow path: a new chunk (or a block of its own for a big request). */
+static void *alloc_chunk(sg_arena *a, size_t need)
+{
+    struct chunk *c = a->head;
+    size_t cap = need > ARENA_CHUNK ? need : ARENA_CHUNK;
+    if (cap > SIZE_MAX - sizeof(struct chunk))
+        return NULL;
+    struct chunk *n = sg_malloc(sizeof(struct chunk) + cap);
+    if (!n)
+        return NULL;
+    n->cap = cap;
+    n->used = 0;
+    /* A big one-off block goes behind the current chunk so the
+     * current chunk's free space is not wasted. */
+    if (c && need > ARENA_CHUNK / 4) {
+        n->next = c->next;
+        c->next = n;
+    } else {
+        n->next = c;
+        a->head = n;
+    }
+    n->used = need;
+    a->total += need;
+    return n->data;
+}
+
+void *sg_arena_alloc_raw(sg_arena *a, size_t size)
 {
     if (!a)
         return NULL;
@@ -47,30 +73,19 @@ void *sg_arena_alloc(sg_arena *a, size_t size)
     if (need < size)
         return NULL; /* overflow */
     struct chunk *c = a->head;
-    if (!c || c->cap - c->used < need) {
-        size_t cap = need > ARENA_CHUNK ? need : ARENA_CHUNK;
-        if (cap > SIZE_MAX - sizeof(struct chunk))
-            return NULL;
-        struct chunk *n = sg_malloc(sizeof(struct chunk) + cap);
-        if (!n)
-            return NULL;
-        n->cap = cap;
-        n->used = 0;
-        /* A big one-off block goes behind the current chunk so the
-         * current chunk's free space is not wasted. */
-        if (c && need > ARENA_CHUNK / 4) {
-            n->next = c->next;
-            c->next = n;
-        } else {
-            n->next = c;
-            a->head = n;
-        }
-        c = n;
-    }
+    if (!c || c->cap - c->used < need)
+        return alloc_chunk(a, need);
     void *p = c->data + c->used;
     c->used += need;
     a->total += need;
-    memset(p, 0, size);
+    return p;
+}
+
+void *sg_arena_alloc(sg_arena *a, size_t size)
+{
+    void *p = sg_arena_alloc_raw(a, size);
+    if (p)
+        memset(p, 0, size);
     return p;
 }
 
@@ -78,7 +93,7 @@ char *sg_arena_strndup(sg_arena *a, const char *s, size_t len)
 {
     if (len == SIZE_MAX)
         return NULL;
-    char *p = sg_arena_alloc(a, len + 1);
+    char *p = sg_arena_alloc_raw(a, len + 1);
     if (!p)
         return NULL;
     if (len)
@@ -100,7 +115,7 @@ char *sg_arena_printf(sg_arena *a, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return NULL;
-    char *p = sg_arena_alloc(a, (size_t)n + 1);
+    char *p = sg_arena_alloc_raw(a, (size_t)n + 1);
     if (!p)
         return NULL;
     va_start(ap, fmt);
@@ -114,9 +129,13 @@ void *sg_arena_grow(sg_arena *a, void *old, size_t old_n, size_t new_cap,
 {
     if (elem_size && new_cap > SIZE_MAX / elem_size)
         return NULL;
-    void *p = sg_arena_alloc(a, new_cap * elem_size);
-    if (p && old && old_n)
-        memcpy(p, old, old_n * elem_size);
+    void *p = sg_arena_alloc_raw(a, new_cap * elem_size);
+    if (!p)
+        return NULL;
+    size_t keep = !old ? 0 : old_n < new_cap ? old_n : new_cap;
+    if (keep)
+        memcpy(p, old, keep * elem_size);
+    memset((char *)p + keep * elem_size, 0, (new_cap - keep) * elem_size);
     return p;
 }
 

@@ -15,6 +15,8 @@ void sg_arena_destroy(sg_arena *a);
 
 /* Zeroed memory, aligned for any scalar type. */
 void *sg_arena_alloc(sg_arena *a, size_t size);
+/* The same, not zeroed: for buffers the caller fills at once. */
+void *sg_arena_alloc_raw(sg_arena *a, size_t size);
 /* Copy of len bytes plus a terminating NUL (embedded NULs are kept). */
 char *sg_arena_strndup(sg_arena *a, const char *s, size_t len);
 char *sg_arena_strdup(sg_arena *a, const char *s);

@@ -166,28 +166,33 @@ sigma_status sigma_compiler_set_option(sigma_compiler *c, const char *name, cons
     return SIGMA_OK;
 }
 
-/* One open, one fstat and (for a file of the size fstat said) two reads:
- * a corpus compile opens thousands of small files. */
-sigma_status sg_read_file(const char *path, size_t max, char **buf, size_t *len, sg_diags *d)
+/* One open, one fstat and, for a regular file, one read of the size fstat
+ * said (a file still growing is read as it was then): a corpus compile
+ * opens thousands of small files. `dirfd` is AT_FDCWD or the directory
+ * that `name` is relative to; `path` names the file in diagnostics. */
+sigma_status sg_read_file_at(int dirfd, const char *name, const char *path, size_t max,
+                             char **buf, size_t *len, sg_diags *d)
 {
     sg_pos p = {path, 0, 0};
     *buf = NULL;
     *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         SG_ERR(d, "io", p, "cannot open: %s", strerror(errno));
         return SIGMA_EIO;
     }
     struct stat sb;
-    size_t cap = 16384, n = 0;
+    size_t cap = 16384, n = 0, want = SIZE_MAX;
     if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size >= 0 &&
-        (uintmax_t)sb.st_size < SIZE_MAX / 2)
-        cap = (size_t)sb.st_size + 1; /* +1: the read that sees the end */
+        (uintmax_t)sb.st_size < SIZE_MAX / 2) {
+        want = (size_t)sb.st_size;
+        cap = want + 1; /* +1: a file over the limit shows as one byte more */
+    }
     if (cap > max + 1)
         cap = max + 1;
     char *b = sg_malloc(cap + 1);
     sigma_status st = b ? SIGMA_OK : SIGMA_ENOMEM;
-    while (st == SIGMA_OK) {
+    while (st == SIGMA_OK && n != want) {
         if (n == cap) {
             if (cap > max) {
                 SG_ERR(d, "limit", ((sg_pos){path, 1, 1}),
@@ -227,6 +232,11 @@ sigma_status sg_read_file(const char *path, size_t max, char **buf, size_t *len,
     return SIGMA_OK;
 }
 
+sigma_status sg_read_file(const char *path, size_t max, char **buf, size_t *len, sg_diags *d)
+{
+    return sg_read_file_at(AT_FDCWD, path, path, max, buf, len, d);
+}
+
 static sigma_status load_text(sigma_compiler *c, const char *path, const char *text, size_t len)
 {
     /* limit.rules was reported at the document that reached it; files
@@ -257,12 +267,14 @@ static sigma_status load_text(sigma_compiler *c, const char *path, const char *t
     return c->diags.nerrors > before ? SIGMA_ERULE : SIGMA_OK;
 }
 
-static sigma_status load_file(sigma_compiler *c, const char *path)
+/* `name` is `path`, or its last component when `dirfd` is its directory
+ * (a relative open skips walking the whole path again). */
+static sigma_status load_file(sigma_compiler *c, int dirfd, const char *name, const char *path)
 {
     size_t max = c->limits.max_file_size ? c->limits.max_file_size : SG_DEFAULT_MAX_FILE_SIZE;
     char *buf;
     size_t len;
-    sigma_status st = sg_read_file(path, max, &buf, &len, &c->diags);
+    sigma_status st = sg_read_file_at(dirfd, name, path, max, &buf, &len, &c->diags);
     if (st != SIGMA_OK)
         return st;
     st = load_text(c, path, buf, len);
@@ -312,39 +324,43 @@ static sigma_status walk(sigma_compiler *c, const char *dir, int depth)
             cap = nc;
         }
         /* names[n][0] holds the entry's type, the path follows */
-        size_t l = strlen(dir) + strlen(e->d_name) + 2;
-        names[n] = sg_malloc(l + 1);
+        size_t dl = strlen(dir), nl = strlen(e->d_name);
+        bool slash = dl && dir[dl - 1] != '/';
+        names[n] = sg_malloc(1 + dl + slash + nl + 1);
         if (!names[n]) {
             st = SIGMA_ENOMEM;
             break;
         }
         names[n][0] = (char)e->d_type;
-        snprintf(names[n] + 1, l, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
-                 e->d_name);
+        memcpy(names[n] + 1, dir, dl);
+        names[n][1 + dl] = '/';
+        memcpy(names[n] + 1 + dl + slash, e->d_name, nl + 1);
         n++;
     }
-    closedir(dp);
     if (st == SIGMA_OK)
         qsort(names, n, sizeof *names, cmp_str);
+    int dfd = dirfd(dp); /* kept open: files are opened relative to it */
     for (size_t i = 0; i < n && st != SIGMA_ENOMEM && !c->rules_full; i++) {
         struct stat sb;
         sigma_status s = SIGMA_OK;
         /* readdir's type saves a stat per file; links and unknowns are
          * stat'ed (a link to a directory is followed). */
         const char *path = names[i] + 1;
+        const char *base = strrchr(path, '/') + 1;
         unsigned char type = (unsigned char)names[i][0];
         if (type != DT_DIR && type != DT_REG) {
-            if (stat(path, &sb) != 0)
+            if (fstatat(dfd, base, &sb, 0) != 0)
                 continue;
             type = S_ISDIR(sb.st_mode) ? DT_DIR : S_ISREG(sb.st_mode) ? DT_REG : DT_UNKNOWN;
         }
         if (type == DT_DIR)
             s = walk(c, path, depth + 1);
-        else if (type == DT_REG && is_rule_file(path))
-            s = load_file(c, path);
+        else if (type == DT_REG && is_rule_file(base))
+            s = load_file(c, dfd < 0 ? AT_FDCWD : dfd, dfd < 0 ? path : base, path);
         if (s != SIGMA_OK && (st == SIGMA_OK || s == SIGMA_ENOMEM))
             st = s;
     }
+    closedir(dp);
     for (size_t i = 0; i < n; i++)
         sg_free(names[i]);
     sg_free(names);
@@ -362,7 +378,7 @@ sigma_status sigma_compiler_add_path(sigma_compiler *c, const char *path)
     }
     if (S_ISDIR(sb.st_mode))
         return walk(c, path, 0);
-    return load_file(c, path);
+    return load_file(c, AT_FDCWD, path, path);
 }
 
 sigma_status sigma_compiler_add_string(sigma_compiler *c, const char *name, const char *text,

@@ -45,6 +45,10 @@ struct sigma_compiler {
 /* Read a whole file into a heap buffer (caller frees), bounded by `max`.
  * Reports problems as diagnostics at `path`. */
 sigma_status sg_read_file(const char *path, size_t max, char **buf, size_t *len, sg_diags *d);
+/* The same for `name` relative to the directory open as `dirfd`
+ * (AT_FDCWD: the working directory); `path` names it in diagnostics. */
+sigma_status sg_read_file_at(int dirfd, const char *name, const char *path, size_t max,
+                             char **buf, size_t *len, sg_diags *d);
 
 /* The correlation/filter set of the loaded rules, resolved (and its
  * findings reported) once. NULL only on out-of-memory. */

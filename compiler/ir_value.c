@@ -7,9 +7,13 @@
 bool ir_parse_value(sg_arena *a, const char *s, size_t len, bool expand, ir_seg **segs,
                     size_t *nsegs)
 {
-    /* Worst case every byte is its own segment. */
-    ir_seg *out = sg_arena_alloc(a, (len + 1) * sizeof *out);
-    char *lit = sg_arena_alloc(a, len + 1); /* unescaped literal bytes */
+    /* Each wildcard or placeholder sign can add a literal run and a
+     * segment of its own: 2k+1 is the worst case. */
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++)
+        k += s[i] == '*' || s[i] == '?' || s[i] == '%';
+    ir_seg *out = sg_arena_alloc_raw(a, (2 * k + 1) * sizeof *out);
+    char *lit = sg_arena_alloc_raw(a, len + 1); /* unescaped literal bytes */
     if (!out || !lit)
         return false;
     size_t n = 0, lj = 0, lstart = 0;
@@ -51,6 +55,7 @@ bool ir_parse_value(sg_arena *a, const char *s, size_t len, bool expand, ir_seg 
     }
     FLUSH();
 #undef FLUSH
+    lit[lj] = '\0';
     *segs = out;
     *nsegs = n;
     return true;
