@@ -795,6 +795,9 @@ int cmd_match(int argc, char **argv)
             goto out;
         }
     }
+    char jobs[16];
+    snprintf(jobs, sizeof jobs, "%u", o.threads); /* -j loads the rules too */
+    sigma_compiler_set_option(comp, "jobs", jobs);
     bool load_err = false;
     for (size_t i = 0; i < o.nrules; i++) {
         sigma_status st = sigma_compiler_add_path(comp, o.rules[i]);

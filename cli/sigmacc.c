@@ -23,10 +23,10 @@ enum { EXIT_RULES = 1, EXIT_USAGE = 2 };
 static void usage(FILE *f)
 {
     fputs("usage: sigmacc check [--format text|json|sarif] [--strict] [-W no-CHECK]...\n"
-          "                     [--limit-NAME=N]... PATH...\n"
+          "                     [-j N] [--limit-NAME=N]... PATH...\n"
           "       sigmacc compile -t TARGET [-p PIPELINE]... [-o FILE|DIR/] [--format F]\n"
           "                       [--explain] [--skip-unsupported] [--sid-base N]\n"
-          "                       [--limit-NAME=N]... PATH...|-\n"
+          "                       [-j N] [--limit-NAME=N]... PATH...|-\n"
           "       sigmacc match -r RULES... [-p PIPELINE]... [--input auto|json|lines] [-j N]\n"
           "                     [--format text|json] [--stats] [--reorder-window SECONDS]\n"
           "                     [--corr-max-groups|-window|-entries N] [FILES...|-]\n"
@@ -78,6 +78,12 @@ static int common_option(sigma_compiler *c, common_opts *o, int argc, char **arg
         o->quiet = 1;
         return 1;
     }
+    /* threads parsing a directory's files; default: one per CPU */
+    if (TAKE("-j") || TAKE("--jobs")) {
+        if (!strcmp(val, "0") || sigma_compiler_set_option(c, "jobs", val) != SIGMA_OK)
+            return die_usage("-j needs a number of threads (1-256)", val), -1;
+        return 1;
+    }
     if (strncmp(a, "-Wno-", 5) == 0 || TAKE("-W")) {
         const char *name = val ? val : a + 5;
         if (val && strncmp(name, "no-", 3) == 0)
@@ -111,6 +117,7 @@ static int cmd_check(int argc, char **argv)
         return EXIT_USAGE;
     }
     common_opts o = {SIGMA_FMT_TEXT, NULL, 0, 0};
+    sigma_compiler_set_option(c, "jobs", "0"); /* one loading thread per CPU */
     o.paths = calloc((size_t)argc, sizeof *o.paths);
     int rc = EXIT_USAGE;
     if (!o.paths)
@@ -236,6 +243,7 @@ static int cmd_compile(int argc, char **argv)
         return EXIT_USAGE;
     }
     common_opts o = {SIGMA_FMT_TEXT, NULL, 0, 0};
+    sigma_compiler_set_option(c, "jobs", "0"); /* one loading thread per CPU */
     compile_ctx x = {0};
     const char *outpath = NULL, *format = "default";
     output out;

@@ -8,18 +8,8 @@
 #include <string.h>
 
 #define ARENA_CHUNK (64u * 1024u)
-#define ARENA_ALIGN 16u
 
-struct chunk {
-    struct chunk *next;
-    size_t cap, used;
-    _Alignas(16) unsigned char data[];
-};
-
-struct sg_arena {
-    struct chunk *head;
-    size_t total;
-};
+typedef struct sg_arena_chunk chunk;
 
 sg_arena *sg_arena_create(void)
 {
@@ -30,9 +20,9 @@ void sg_arena_destroy(sg_arena *a)
 {
     if (!a)
         return;
-    struct chunk *c = a->head;
+    chunk *c = a->head;
     while (c) {
-        struct chunk *n = c->next;
+        chunk *n = c->next;
         sg_free(c);
         c = n;
     }
@@ -40,17 +30,16 @@ void sg_arena_destroy(sg_arena *a)
 }
 
 /* Slow path: a new chunk (or a block of its own for a big request). */
-static void *alloc_chunk(sg_arena *a, size_t need)
+void *sg_arena_alloc_chunk(sg_arena *a, size_t need)
 {
-    struct chunk *c = a->head;
+    chunk *c = a->head;
     size_t cap = need > ARENA_CHUNK ? need : ARENA_CHUNK;
-    if (cap > SIZE_MAX - sizeof(struct chunk))
+    if (cap > SIZE_MAX - sizeof(chunk))
         return NULL;
-    struct chunk *n = sg_malloc(sizeof(struct chunk) + cap);
+    chunk *n = sg_malloc(sizeof(chunk) + cap);
     if (!n)
         return NULL;
     n->cap = cap;
-    n->used = 0;
     /* A big one-off block goes behind the current chunk so the
      * current chunk's free space is not wasted. */
     if (c && need > ARENA_CHUNK / 4) {
@@ -63,30 +52,6 @@ static void *alloc_chunk(sg_arena *a, size_t need)
     n->used = need;
     a->total += need;
     return n->data;
-}
-
-void *sg_arena_alloc_raw(sg_arena *a, size_t size)
-{
-    if (!a)
-        return NULL;
-    size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-    if (need < size)
-        return NULL; /* overflow */
-    struct chunk *c = a->head;
-    if (!c || c->cap - c->used < need)
-        return alloc_chunk(a, need);
-    void *p = c->data + c->used;
-    c->used += need;
-    a->total += need;
-    return p;
-}
-
-void *sg_arena_alloc(sg_arena *a, size_t size)
-{
-    void *p = sg_arena_alloc_raw(a, size);
-    if (p)
-        memset(p, 0, size);
-    return p;
 }
 
 char *sg_arena_strndup(sg_arena *a, const char *s, size_t len)
@@ -137,6 +102,27 @@ void *sg_arena_grow(sg_arena *a, void *old, size_t old_n, size_t new_cap,
         memcpy(p, old, keep * elem_size);
     memset((char *)p + keep * elem_size, 0, (new_cap - keep) * elem_size);
     return p;
+}
+
+void sg_arena_adopt(sg_arena *dst, sg_arena *src)
+{
+    if (!src)
+        return;
+    chunk *first = src->head;
+    if (first) {
+        chunk *last = first;
+        while (last->next)
+            last = last->next;
+        /* behind dst's current chunk, whose free space stays in use */
+        if (dst->head) {
+            last->next = dst->head->next;
+            dst->head->next = first;
+        } else {
+            dst->head = first;
+        }
+        dst->total += src->total;
+    }
+    sg_free(src);
 }
 
 size_t sg_arena_used(const sg_arena *a)

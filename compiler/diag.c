@@ -106,6 +106,36 @@ void sg_diags_take(sg_diags *dst, sg_diags *src)
     src->nerrors = src->nwarnings = 0;
 }
 
+void sg_diags_take_range(sg_diags *dst, sg_diags *src, size_t from, size_t to)
+{
+    for (size_t i = from; i < to && i < src->n; i++) {
+        sg_diag *x = &src->items[i];
+        if (x->sev == SG_SEV_ERROR)
+            dst->nerrors++;
+        else if (x->sev == SG_SEV_WARNING)
+            dst->nwarnings++;
+        bool room = !(dst->max && dst->n >= dst->max);
+        if (room && dst->n == dst->cap) {
+            size_t cap = dst->cap ? dst->cap * 2 : 16;
+            sg_diag *p = sg_realloc(dst->items, cap * sizeof *p);
+            if (p) {
+                dst->items = p;
+                dst->cap = cap;
+            } else {
+                dst->oom = true;
+                room = false;
+            }
+        }
+        if (room) {
+            dst->items[dst->n++] = *x;
+        } else {
+            sg_free(x->file);
+            sg_free(x->message);
+        }
+        x->file = x->message = NULL;
+    }
+}
+
 void sg_diags_sort(sg_diags *d)
 {
     /* Insertion sort: stable, and lists arrive almost sorted (one file

@@ -43,6 +43,10 @@ void sg_diag_add(sg_diags *d, sg_severity sev, const char *check, sg_pos pos,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Move every diagnostic of src to the end of dst (src is left empty). */
 void sg_diags_take(sg_diags *dst, sg_diags *src);
+/* Move src's diagnostics [from, to) to the end of dst as if added there
+ * (dst's counts and `max`); src keeps the emptied slots: sg_diags_free
+ * on it is still right. */
+void sg_diags_take_range(sg_diags *dst, sg_diags *src, size_t from, size_t to);
 /* Stable order for reports: by file, line, col (insertion order on ties). */
 void sg_diags_sort(sg_diags *d);
 

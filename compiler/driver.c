@@ -147,6 +147,18 @@ sigma_status sigma_compiler_set_option(sigma_compiler *c, const char *name, cons
     } else if (!strcmp(name, "format")) {
         if (!(c->format = sg_arena_strdup(c->arena, value)))
             return SIGMA_ENOMEM;
+    } else if (!strcmp(name, "jobs")) {
+        /* threads for loading rule files; 0: one per online CPU */
+        char *end;
+        errno = 0;
+        unsigned long n = strtoul(value, &end, 10);
+        if (errno || *end || end == value || n > 256)
+            return SIGMA_EINVAL;
+        if (n == 0) {
+            long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+            n = cpus > 0 ? (unsigned long)cpus : 1;
+        }
+        c->jobs = (unsigned)n;
     } else if (!strcmp(name, "explain")) {
         c->explain = on;
     } else if (!strcmp(name, "skip-unsupported")) {
@@ -168,15 +180,13 @@ sigma_status sigma_compiler_set_option(sigma_compiler *c, const char *name, cons
 
 /* One open, one fstat and, for a regular file, one read of the size fstat
  * said (a file still growing is read as it was then): a corpus compile
- * opens thousands of small files. `dirfd` is AT_FDCWD or the directory
- * that `name` is relative to; `path` names the file in diagnostics. */
-sigma_status sg_read_file_at(int dirfd, const char *name, const char *path, size_t max,
-                             char **buf, size_t *len, sg_diags *d)
+ * opens thousands of small files. */
+sigma_status sg_read_file(const char *path, size_t max, char **buf, size_t *len, sg_diags *d)
 {
     sg_pos p = {path, 0, 0};
     *buf = NULL;
     *len = 0;
-    int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         SG_ERR(d, "io", p, "cannot open: %s", strerror(errno));
         return SIGMA_EIO;
@@ -232,54 +242,66 @@ sigma_status sg_read_file_at(int dirfd, const char *name, const char *path, size
     return SIGMA_OK;
 }
 
-sigma_status sg_read_file(const char *path, size_t max, char **buf, size_t *len, sg_diags *d)
+sigma_status sg_load_into(sg_loader **lp, sg_arena *a, sg_diags *d, const sg_load_limits *lim,
+                          const char *path, const char *text, size_t len, sg_rule ***rules,
+                          size_t *n, size_t *cap)
 {
-    return sg_read_file_at(AT_FDCWD, path, path, max, buf, len, d);
+    size_t before = d->nerrors;
+    if (!*lp && !(*lp = sg_loader_create()))
+        return SIGMA_ENOMEM;
+    if (!sg_loader_load(*lp, a, path, text, len, lim, d, rules, n, cap))
+        return SIGMA_ENOMEM;
+    /* a diagnostic that could not be stored, or a condition parser out of
+     * memory, is out of memory too: never a silently broken rule */
+    if (d->oom)
+        return SIGMA_ENOMEM;
+    return d->nerrors > before ? SIGMA_ERULE : SIGMA_OK;
 }
 
-static sigma_status load_text(sigma_compiler *c, const char *path, const char *text, size_t len)
+sigma_status sg_load_file_into(sg_loader **lp, sg_arena *a, sg_diags *d,
+                               const sg_load_limits *lim, const char *path, sg_rule ***rules,
+                               size_t *n, size_t *cap)
+{
+    size_t max = lim->max_file_size ? lim->max_file_size : SG_DEFAULT_MAX_FILE_SIZE;
+    char *buf;
+    size_t len;
+    sigma_status st = sg_read_file(path, max, &buf, &len, d);
+    if (st != SIGMA_OK)
+        return st;
+    st = sg_load_into(lp, a, d, lim, path, buf, len, rules, n, cap);
+    sg_free(buf);
+    return st;
+}
+
+/* `path` is interned in the compiler's arena. */
+static sigma_status load_interned(sigma_compiler *c, const char *path, const char *text,
+                                  size_t len)
 {
     /* limit.rules was reported at the document that reached it; files
      * after it are not read (one diagnostic, not one per file) */
     if (c->rules_full)
         return SIGMA_ELIMIT;
-    const char *interned = sg_arena_strdup(c->arena, path);
-    if (!interned)
-        return SIGMA_ENOMEM;
-    size_t before = c->diags.nerrors, ndiag = c->diags.n;
+    size_t ndiag = c->diags.n;
     bool full = c->nrules >= SG_LIMIT(&c->limits, max_rules, SG_DEFAULT_MAX_RULES);
     c->corrset = NULL; /* new rules: resolve correlations and filters again */
-    if (!c->loader && !(c->loader = sg_loader_create()))
-        return SIGMA_ENOMEM;
-    if (!sg_loader_load(c->loader, c->arena, interned, text, len, &c->limits, &c->diags,
-                        &c->rules, &c->nrules, &c->caprules))
-        return SIGMA_ENOMEM;
-    /* a diagnostic that could not be stored, or a condition parser out of
-     * memory, is out of memory too: never a silently broken rule */
-    if (c->diags.oom)
-        return SIGMA_ENOMEM;
+    sigma_status st = text ? sg_load_into(&c->loader, c->arena, &c->diags, &c->limits, path, text,
+                                          len, &c->rules, &c->nrules, &c->caprules)
+                           : sg_load_file_into(&c->loader, c->arena, &c->diags, &c->limits, path,
+                                               &c->rules, &c->nrules, &c->caprules);
+    if (st == SIGMA_ENOMEM)
+        return st;
     /* the loader reports limit.rules at the first document beyond it */
     for (size_t i = ndiag; full && i < c->diags.n; i++)
         if (strstr(c->diags.items[i].message, "(limit.rules)")) {
             c->rules_full = true;
             return SIGMA_ELIMIT;
         }
-    return c->diags.nerrors > before ? SIGMA_ERULE : SIGMA_OK;
+    return st;
 }
 
-/* `name` is `path`, or its last component when `dirfd` is its directory
- * (a relative open skips walking the whole path again). */
-static sigma_status load_file(sigma_compiler *c, int dirfd, const char *name, const char *path)
+sigma_status sg_compiler_load_file(sigma_compiler *c, const char *path)
 {
-    size_t max = c->limits.max_file_size ? c->limits.max_file_size : SG_DEFAULT_MAX_FILE_SIZE;
-    char *buf;
-    size_t len;
-    sigma_status st = sg_read_file_at(dirfd, name, path, max, &buf, &len, &c->diags);
-    if (st != SIGMA_OK)
-        return st;
-    st = load_text(c, path, buf, len);
-    sg_free(buf);
-    return st;
+    return load_interned(c, path, NULL, 0);
 }
 
 static bool is_rule_file(const char *name)
@@ -293,8 +315,36 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
-/* Recursive, sorted walk: the same tree gives the same order everywhere. */
-static sigma_status walk(sigma_compiler *c, const char *dir, int depth)
+/* The rule files under a directory, in walk order (arena strings). */
+typedef struct pathvec {
+    const char **v;
+    size_t n, cap;
+} pathvec;
+
+static bool pathvec_push(pathvec *pv, const char *s)
+{
+    if (pv->n == pv->cap) {
+        size_t nc = pv->cap ? pv->cap * 2 : 256;
+        const char **p = sg_realloc(pv->v, nc * sizeof *p);
+        if (!p)
+            return false;
+        pv->v = p;
+        pv->cap = nc;
+    }
+    pv->v[pv->n++] = s;
+    return true;
+}
+
+/* Status of a walk or load made of several: the first failure, but out
+ * of memory always wins. */
+static sigma_status status_join(sigma_status st, sigma_status s)
+{
+    return s != SIGMA_OK && (st == SIGMA_OK || s == SIGMA_ENOMEM) ? s : st;
+}
+
+/* Recursive, sorted walk: the same tree gives the same order everywhere.
+ * Collects the rule files; sg_load_paths loads them. */
+static sigma_status walk(sigma_compiler *c, const char *dir, int depth, pathvec *out)
 {
     if (depth > SG_MAX_DIR_DEPTH) {
         SG_ERR(&c->diags, "limit", ((sg_pos){dir, 0, 0}), "directories nested too deeply");
@@ -326,7 +376,7 @@ static sigma_status walk(sigma_compiler *c, const char *dir, int depth)
         /* names[n][0] holds the entry's type, the path follows */
         size_t dl = strlen(dir), nl = strlen(e->d_name);
         bool slash = dl && dir[dl - 1] != '/';
-        names[n] = sg_malloc(1 + dl + slash + nl + 1);
+        names[n] = sg_arena_alloc_raw(c->arena, 1 + dl + slash + nl + 1);
         if (!names[n]) {
             st = SIGMA_ENOMEM;
             break;
@@ -337,32 +387,25 @@ static sigma_status walk(sigma_compiler *c, const char *dir, int depth)
         memcpy(names[n] + 1 + dl + slash, e->d_name, nl + 1);
         n++;
     }
+    closedir(dp);
     if (st == SIGMA_OK)
         qsort(names, n, sizeof *names, cmp_str);
-    int dfd = dirfd(dp); /* kept open: files are opened relative to it */
-    for (size_t i = 0; i < n && st != SIGMA_ENOMEM && !c->rules_full; i++) {
+    for (size_t i = 0; i < n && st != SIGMA_ENOMEM; i++) {
         struct stat sb;
-        sigma_status s = SIGMA_OK;
         /* readdir's type saves a stat per file; links and unknowns are
          * stat'ed (a link to a directory is followed). */
         const char *path = names[i] + 1;
-        const char *base = strrchr(path, '/') + 1;
         unsigned char type = (unsigned char)names[i][0];
         if (type != DT_DIR && type != DT_REG) {
-            if (fstatat(dfd, base, &sb, 0) != 0)
+            if (stat(path, &sb) != 0)
                 continue;
             type = S_ISDIR(sb.st_mode) ? DT_DIR : S_ISREG(sb.st_mode) ? DT_REG : DT_UNKNOWN;
         }
         if (type == DT_DIR)
-            s = walk(c, path, depth + 1);
-        else if (type == DT_REG && is_rule_file(base))
-            s = load_file(c, dfd < 0 ? AT_FDCWD : dfd, dfd < 0 ? path : base, path);
-        if (s != SIGMA_OK && (st == SIGMA_OK || s == SIGMA_ENOMEM))
-            st = s;
+            st = status_join(st, walk(c, path, depth + 1, out));
+        else if (type == DT_REG && is_rule_file(path) && !pathvec_push(out, path))
+            st = SIGMA_ENOMEM;
     }
-    closedir(dp);
-    for (size_t i = 0; i < n; i++)
-        sg_free(names[i]);
     sg_free(names);
     return st;
 }
@@ -376,9 +419,16 @@ sigma_status sigma_compiler_add_path(sigma_compiler *c, const char *path)
         SG_ERR(&c->diags, "io", ((sg_pos){path, 0, 0}), "cannot open: %s", strerror(errno));
         return SIGMA_EIO;
     }
-    if (S_ISDIR(sb.st_mode))
-        return walk(c, path, 0);
-    return load_file(c, AT_FDCWD, path, path);
+    if (!S_ISDIR(sb.st_mode)) {
+        const char *interned = sg_arena_strdup(c->arena, path);
+        return interned ? sg_compiler_load_file(c, interned) : SIGMA_ENOMEM;
+    }
+    pathvec pv = {0};
+    sigma_status st = walk(c, path, 0, &pv);
+    if (st != SIGMA_ENOMEM)
+        st = status_join(st, sg_load_paths(c, pv.v, pv.n));
+    sg_free(pv.v);
+    return st;
 }
 
 sigma_status sigma_compiler_add_string(sigma_compiler *c, const char *name, const char *text,
@@ -386,7 +436,8 @@ sigma_status sigma_compiler_add_string(sigma_compiler *c, const char *name, cons
 {
     if (!c || !name || (!text && len))
         return SIGMA_EINVAL;
-    return load_text(c, name, text ? text : "", len);
+    const char *interned = sg_arena_strdup(c->arena, name);
+    return interned ? load_interned(c, interned, text ? text : "", len) : SIGMA_ENOMEM;
 }
 
 size_t sigma_compiler_rule_count(const sigma_compiler *c)

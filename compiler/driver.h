@@ -22,6 +22,7 @@ struct sigma_compiler {
     sg_check_opts check_opts;
     sg_load_limits limits;
     bool rules_full; /* limit.rules was reached and reported: load no more */
+    unsigned jobs;   /* loading threads ("jobs" option; 0 or 1: none) */
     const char **disabled; /* -W no-NAME, arena strings */
     size_t ndisabled;
 
@@ -45,10 +46,24 @@ struct sigma_compiler {
 /* Read a whole file into a heap buffer (caller frees), bounded by `max`.
  * Reports problems as diagnostics at `path`. */
 sigma_status sg_read_file(const char *path, size_t max, char **buf, size_t *len, sg_diags *d);
-/* The same for `name` relative to the directory open as `dirfd`
- * (AT_FDCWD: the working directory); `path` names it in diagnostics. */
-sigma_status sg_read_file_at(int dirfd, const char *name, const char *path, size_t max,
-                             char **buf, size_t *len, sg_diags *d);
+
+/* Parse one file's text (sg_load_into) or one file (sg_load_file_into)
+ * into rules, with the given parser (made on first use), arena and
+ * diagnostics: the compiler's own, or a loading thread's. `path` must
+ * outlive `a`. SIGMA_ERULE when the file added errors. */
+sigma_status sg_load_into(sg_loader **lp, sg_arena *a, sg_diags *d, const sg_load_limits *lim,
+                          const char *path, const char *text, size_t len, sg_rule ***rules,
+                          size_t *n, size_t *cap);
+sigma_status sg_load_file_into(sg_loader **lp, sg_arena *a, sg_diags *d,
+                               const sg_load_limits *lim, const char *path, sg_rule ***rules,
+                               size_t *n, size_t *cap);
+/* Load one file into the compiler (`path` interned in its arena),
+ * honouring limit.rules over everything loaded so far. */
+sigma_status sg_compiler_load_file(sigma_compiler *c, const char *path);
+/* Load rule files (arena paths) in this order, on c->jobs threads when
+ * there are enough of them (load_files.c): the same rules, diagnostics
+ * and statuses as one sg_compiler_load_file after another. */
+sigma_status sg_load_paths(sigma_compiler *c, const char *const *paths, size_t n);
 
 /* The correlation/filter set of the loaded rules, resolved (and its
  * findings reported) once. NULL only on out-of-memory. */

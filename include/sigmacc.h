@@ -45,6 +45,9 @@ void sigma_compiler_destroy(sigma_compiler *c);
  *   "werror"          "1": warnings count as errors
  *   "limit.*"         resource limits, see SECURITY.md
  *   "sid-base"        Suricata sid base
+ *   "jobs"            N: threads that parse the files of a directory
+ *                      (default 1; "0": one per online CPU). The rules,
+ *                      diagnostics and statuses are the same for any N.
  *   "skip-unsupported" "1": a rule a target cannot express is reported
  *                      as a warning instead of an error */
 sigma_status sigma_compiler_set_option(sigma_compiler *c, const char *name,
