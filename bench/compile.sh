@@ -1,11 +1,13 @@
 #!/bin/sh
-# bench/compile.sh - time `sigmacc compile` over the SigmaHQ rules on one core.
+# bench/compile.sh - time `sigmacc compile` over the SigmaHQ rules.
 # Usage: bench/compile.sh [SIGMACC] [RUNS]   (SIGMA_CORPUS overrides the corpus)
-# For each target that exists (spl with -p splunk-windows when that pipeline
-# exists, kql, suricata): rules converted and failed, best and median wall
-# time of RUNS runs pinned to CPU 0, the best CPU time (user+sys: steadier
-# on a busy machine), and rules/s from the best wall time (rules counted, not
-# files: a file may hold several documents).
+# For each target and pipeline that exist (spl -p splunk-windows; kql with
+# kql-defender-xdr, kql-sentinel and kql-adx; suricata), twice: with one
+# thread pinned to CPU 0 (-j 1), and as a user runs it (one loading thread
+# per CPU). Each line: rules converted and failed, best and median wall
+# time of RUNS runs, the best CPU time (user+sys: steadier on a busy
+# machine), and rules/s from the best wall time (rules counted, not files:
+# a file may hold several documents).
 set -eu
 SIGMACC=${1:-./sigmacc}
 RUNS=${2:-11}
@@ -14,19 +16,29 @@ C=${SIGMA_CORPUS:-$(dirname "$0")/../../shared/corpus/sigmahq}
 PIN=""
 command -v taskset >/dev/null 2>&1 && PIN="taskset -c 0"
 
-for target in spl kql suricata; do
+for conf in "spl splunk-windows" "kql kql-defender-xdr" "kql kql-sentinel" "kql kql-adx" \
+    "suricata -"; do
+    target=${conf% *} pipeline=${conf#* }
     if ! "$SIGMACC" list targets | grep -q "^$target "; then
         echo "$target: not built, skipped"
         continue
     fi
-    set -- compile -t "$target"
-    if [ "$target" = spl ] && "$SIGMACC" list pipelines 2>/dev/null | grep -qx splunk-windows; then
-        set -- "$@" -p splunk-windows
+    if [ "$pipeline" != - ] && ! "$SIGMACC" list pipelines 2>/dev/null | grep -qx "$pipeline"; then
+        echo "$target -p $pipeline: no such pipeline, skipped"
+        continue
     fi
-    # shellcheck disable=SC2086
-    python3 - "$RUNS" "$target" $PIN "$SIGMACC" "$@" "$C/rules" <<'PY'
+    for mode in one all; do
+        set -- compile -t "$target"
+        [ "$pipeline" = - ] || set -- "$@" -p "$pipeline"
+        pin=""
+        if [ $mode = one ]; then
+            set -- "$@" -j 1
+            pin=$PIN
+        fi
+        # shellcheck disable=SC2086
+        python3 - "$RUNS" "$mode" $pin "$SIGMACC" "$@" "$C/rules" <<'PY'
 import os, re, subprocess, sys, tempfile, time
-runs, target, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+runs, mode, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
 times, cpu, summary = [], [], ""
 for _ in range(runs):
     with tempfile.TemporaryFile() as err:
@@ -42,9 +54,12 @@ ok, failed = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
 times.sort()
 cpu.sort()
 best, med = times[0], times[len(times) // 2]
-args = " ".join(a for a in cmd if a.startswith("-p") or a in ("splunk-windows",))
-print("%s%s: %d rules converted, %d failed; wall best %.3f s, median %.3f s; "
-      "CPU (user+sys) best %.3f s; %.0f rules/s"
-      % (target, " " + args if args else "", ok, failed, best, med, cpu[0], (ok + failed) / best))
+i = cmd.index("-t")
+what = " ".join(a for a in cmd[i + 1:-1] if a not in ("-j", "1"))
+print("%-32s %-13s %4d converted, %4d failed; wall best %.3f s, median %.3f s; "
+      "CPU best %.3f s; %.0f rules/s"
+      % (what, "1 thread:" if mode == "one" else "all CPUs:", ok, failed, best, med, cpu[0],
+         (ok + failed) / best))
 PY
+    done
 done
