@@ -73,6 +73,14 @@ same "compile corpus spl" compile -t spl -p splunk-windows "$C/rules"
 same "compile corpus kql" compile -t kql -p kql-defender-xdr "$C/rules"
 same "compile corpus suricata" compile -t suricata "$C/rules"
 
+# match -j loads the rules on its threads too
+find "$C/regression_data/rules/windows" -name '*.json' | sort | head -100 > "$TMP/events"
+if [ -s "$TMP/events" ]; then
+    # shellcheck disable=SC2046
+    same "match" match -q -r "$C/rules/windows" -p evtx-json $(cat "$TMP/events")
+    expect_grep . "$TMP/4.out" "matches"
+fi
+
 expect_status 2 "$SIGMACC" check -j 0 "$T"
 expect_status 2 "$SIGMACC" check -j x "$T"
 expect_status 2 "$SIGMACC" compile -t spl -j 257 "$T"
