@@ -6,7 +6,20 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+/* mkstemp makes the file 0600; it gets the mode open(2) would have given
+ * it: the replaced file's, or 0666 less the umask. */
+static mode_t new_file_mode(const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+        return sb.st_mode & 07777;
+    mode_t mask = umask(0);
+    umask(mask);
+    return 0666 & ~mask;
+}
 
 int output_open(output *o, const char *path)
 {
@@ -26,7 +39,7 @@ int output_open(output *o, const char *path)
     }
     snprintf(o->tmp, n, "%s.tmpXXXXXX", path);
     int fd = mkstemp(o->tmp);
-    if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+    if (fd < 0 || fchmod(fd, new_file_mode(path)) != 0 || !(o->f = fdopen(fd, "w"))) {
         int e = errno;
         if (fd >= 0) {
             close(fd);

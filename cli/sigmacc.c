@@ -335,7 +335,11 @@ static int cmd_compile(int argc, char **argv)
     if (output_close(&out) != 0)
         x.io_error = 1;
     out_open = 0;
-    if (!o.quiet)
+    size_t unloaded = sigma_compiler_unloaded_count(c);
+    if (!o.quiet && unloaded)
+        fprintf(stderr, "%zu rule%s compiled for %s, %zu failed, %zu file%s not loaded\n", x.ok,
+                x.ok == 1 ? "" : "s", x.target, x.failed, unloaded, unloaded == 1 ? "" : "s");
+    else if (!o.quiet)
         fprintf(stderr, "%zu rule%s compiled for %s, %zu failed\n", x.ok, x.ok == 1 ? "" : "s",
                 x.target, x.failed);
     /* errors while loading (a limit, a file that is no rule) count too */

@@ -279,9 +279,11 @@ static sigma_status load_interned(sigma_compiler *c, const char *path, const cha
 {
     /* limit.rules was reported at the document that reached it; files
      * after it are not read (one diagnostic, not one per file) */
-    if (c->rules_full)
+    if (c->rules_full) {
+        c->nunloaded++;
         return SIGMA_ELIMIT;
-    size_t ndiag = c->diags.n;
+    }
+    size_t ndiag = c->diags.n, nbefore = c->nrules;
     bool full = c->nrules >= SG_LIMIT(&c->limits, max_rules, SG_DEFAULT_MAX_RULES);
     c->corrset = NULL; /* new rules: resolve correlations and filters again */
     sigma_status st = text ? sg_load_into(&c->loader, c->arena, &c->diags, &c->limits, path, text,
@@ -290,6 +292,8 @@ static sigma_status load_interned(sigma_compiler *c, const char *path, const cha
                                                &c->rules, &c->nrules, &c->caprules);
     if (st == SIGMA_ENOMEM)
         return st;
+    if (st != SIGMA_OK && c->nrules == nbefore)
+        c->nunloaded++;
     /* the loader reports limit.rules at the first document beyond it */
     for (size_t i = ndiag; full && i < c->diags.n; i++)
         if (strstr(c->diags.items[i].message, "(limit.rules)")) {
@@ -417,6 +421,7 @@ sigma_status sigma_compiler_add_path(sigma_compiler *c, const char *path)
     struct stat sb;
     if (stat(path, &sb) != 0) {
         SG_ERR(&c->diags, "io", ((sg_pos){path, 0, 0}), "cannot open: %s", strerror(errno));
+        c->nunloaded++;
         return SIGMA_EIO;
     }
     if (!S_ISDIR(sb.st_mode)) {
@@ -443,6 +448,11 @@ sigma_status sigma_compiler_add_string(sigma_compiler *c, const char *name, cons
 size_t sigma_compiler_rule_count(const sigma_compiler *c)
 {
     return c ? c->nrules : 0;
+}
+
+size_t sigma_compiler_unloaded_count(const sigma_compiler *c)
+{
+    return c ? c->nunloaded : 0;
 }
 
 sigma_status sigma_compiler_check(sigma_compiler *c)

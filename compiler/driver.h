@@ -23,6 +23,7 @@ struct sigma_compiler {
     sg_load_limits limits;
     bool rules_full; /* limit.rules was reached and reported: load no more */
     unsigned jobs;   /* loading threads ("jobs" option; 0 or 1: none) */
+    size_t nunloaded; /* files that gave no rule because of an error */
     const char **disabled; /* -W no-NAME, arena strings */
     size_t ndisabled;
 

@@ -178,6 +178,8 @@ sigma_status sg_load_paths(sigma_compiler *c, const char *const *paths, size_t n
                 break;
             }
             sg_diags_take_range(&c->diags, &x->diags, out[i].d0, out[i].d1);
+            if (out[i].st != SIGMA_OK && out[i].r1 == out[i].r0)
+                c->nunloaded++;
             if (c->diags.oom)
                 st = SIGMA_ENOMEM;
             else if (st == SIGMA_OK)

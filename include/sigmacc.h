@@ -68,6 +68,9 @@ sigma_status sigma_compiler_check(sigma_compiler *c);
 
 /* Number of rules (documents) loaded. */
 size_t sigma_compiler_rule_count(const sigma_compiler *c);
+/* Number of files (and strings) that gave no rule because of an error:
+ * unreadable, not YAML, over a limit. Their errors are diagnostics. */
+size_t sigma_compiler_unloaded_count(const sigma_compiler *c);
 
 /* ---- diagnostics ----------------------------------------------------------- */
 

@@ -92,4 +92,19 @@ Y
 expect_status 1 "$SIGMACC" check "$TMP/cond.yml"
 expect_grep 'cond.yml:7:34: error: .filter. is not a search identifier' "$TMP/out"
 
+# A file that gives no rule (not YAML, missing) is counted in compile's
+# summary, not hidden behind "0 failed".
+printf 'title: broken\ndetection: [unclosed\n' > "$TMP/broken.yml"
+expect_status 1 "$SIGMACC" compile -t spl -p splunk-windows "$TMP/broken.yml" "$GOOD"
+expect_grep '^1 rule compiled for spl, 0 failed, 1 file not loaded$' "$TMP/err"
+expect_status 2 "$SIGMACC" compile -t spl -p splunk-windows "$TMP/broken.yml" "$TMP/missing.yml"
+expect_grep '^0 rules compiled for spl, 0 failed, 2 files not loaded$' "$TMP/err"
+
+# -o files get the mode open(2) would give them, not mkstemp's 0600
+(umask 022 && "$SIGMACC" compile -q -t spl -p splunk-windows -o "$TMP/q.spl" "$GOOD")
+if [ "$(stat -c %a "$TMP/q.spl")" = 644 ]; then ok; else ko "-o file mode $(stat -c %a "$TMP/q.spl")"; fi
+chmod 640 "$TMP/q.spl"
+"$SIGMACC" compile -q -t spl -p splunk-windows -o "$TMP/q.spl" "$GOOD"
+if [ "$(stat -c %a "$TMP/q.spl")" = 640 ]; then ok; else ko "replaced -o file mode $(stat -c %a "$TMP/q.spl")"; fi
+
 finish
