@@ -1,7 +1,9 @@
 /* kql_escape.c - KQL string literals, RE2 literals and names (see
  * kql_escape.h). Facts checked with Microsoft's own parser
  * (Kusto.Language): `"\cmd"` is a syntax error, `@"\cmd"` is one
- * backslash, `@"\\cmd"` two; CR, LF, U+2028 and U+2029 end a literal. */
+ * backslash, `@"\\cmd"` two; CR and LF end a literal. U+2028 and U+2029
+ * are accepted inside one but end a `//` comment, so values carry them
+ * escaped too: a query pasted into an editor keeps them visible. */
 #include "kql_escape.h"
 
 #include <stdlib.h>
@@ -39,7 +41,7 @@ size_t kql_utf8_next(const char *s, size_t n, size_t i, uint32_t *cp)
     return len;
 }
 
-/* Characters a verbatim literal cannot carry safely. */
+/* Characters a verbatim literal cannot carry, or carries invisibly. */
 static bool needs_escape(uint32_t cp)
 {
     return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 ||

@@ -18,33 +18,16 @@
 // concatenated) is reported as a diagnostic.
 'use strict';
 const fs = require('fs');
-const path = require('path');
 
 const [modDir, pipeline] = process.argv.slice(2);
 if (!modDir || !pipeline) {
     console.error('usage: node inject_kql.js NODE_MODULES_DIR PIPELINE.yml < queries.jsonl');
     process.exit(2);
 }
-const pkg = path.join(modDir, '@kusto', 'language-service-next');
-require(path.join(pkg, 'bridge.min.js'));
-require(path.join(pkg, 'Kusto.Language.Bridge.min.js'));
-const K = globalThis.Kusto.Language;
+const kusto = require('./kusto.js');
+const K = kusto.load(modDir);
 const SK = K.Syntax.SyntaxKind;
-
-// The tables of the pipeline, written in one shape in the pipeline files.
-const text = fs.readFileSync(pipeline, 'utf8');
-const re = /- id: kql_schema_(\w+)\s*\n\s*type: set_state\s*\n\s*key: query_table_schema\s*\n\s*val: "([^"]*)"/g;
-const tables = [];
-let m;
-while ((m = re.exec(text)) !== null) {
-    const cols = m[2].replace(/\s+/g, ' ').trim();
-    tables.push(new K.Symbols.TableSymbol.$ctor7(m[1], cols.startsWith('(') ? cols : `(${cols})`, null));
-}
-if (tables.length === 0) {
-    console.error(`${pipeline}: no kql_schema_TABLE items`);
-    process.exit(2);
-}
-const globals = K.GlobalState.Default.WithDatabase(new K.Symbols.DatabaseSymbol.$ctor1('db', tables, false));
+const globals = kusto.globalsFor(K, pipeline).globals;
 
 const hex = (s) => Buffer.from(s, 'utf8').toString('hex');
 

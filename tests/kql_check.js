@@ -14,7 +14,6 @@
 // 2 on bad input.
 'use strict';
 const fs = require('fs');
-const path = require('path');
 
 // --union=N:NAME,NAME  also require that at least N rules (by path and id)
 // got a query from one of the named pipelines.
@@ -33,30 +32,8 @@ if (!modDir || pipelines.length === 0) {
     console.error('usage: node kql_check.js NODE_MODULES_DIR NAME=PIPELINE.yml... < lines.jsonl');
     process.exit(2);
 }
-const pkg = path.join(modDir, '@kusto', 'language-service-next');
-require(path.join(pkg, 'bridge.min.js'));
-require(path.join(pkg, 'Kusto.Language.Bridge.min.js'));
-const K = globalThis.Kusto.Language;
-
-// The schema items, written in one fixed shape in the pipeline files:
-//   - id: kql_schema_TABLE
-//     type: set_state
-//     key: query_table_schema
-//     val: "(Col:type, ...)"          (may continue on following lines)
-function schemas(file) {
-    const text = fs.readFileSync(file, 'utf8');
-    const out = new Map();
-    const re = /- id: kql_schema_(\w+)\s*\n\s*type: set_state\s*\n\s*key: query_table_schema\s*\n\s*val: "([^"]*)"/g;
-    let m;
-    while ((m = re.exec(text)) !== null)
-        out.set(m[1], m[2].replace(/\s+/g, ' ').trim());
-    const declared = (text.match(/key: query_table_schema/g) || []).length;
-    if (declared !== out.size) {
-        console.error(`${file}: ${declared} query_table_schema items, but only ${out.size} in the kql_schema_TABLE shape`);
-        process.exit(2);
-    }
-    return out;
-}
+const kusto = require('./kusto.js');
+const K = kusto.load(modDir);
 
 // One database per pipeline: the same table may differ between pipelines.
 const globalsOf = new Map();
@@ -67,14 +44,9 @@ for (const arg of pipelines) {
         console.error(`expected NAME=PIPELINE.yml, not ${arg}`);
         process.exit(2);
     }
-    const symbols = [];
-    for (const [name, cols] of schemas(arg.slice(eq + 1))) {
-        const s = cols.startsWith('(') ? cols : `(${cols})`;
-        symbols.push(new K.Symbols.TableSymbol.$ctor7(name, s, null));
-    }
-    ntables += symbols.length;
-    const db = new K.Symbols.DatabaseSymbol.$ctor1('db', symbols, false);
-    globalsOf.set(arg.slice(0, eq), K.GlobalState.Default.WithDatabase(db));
+    const g = kusto.globalsFor(K, arg.slice(eq + 1));
+    ntables += g.ntables;
+    globalsOf.set(arg.slice(0, eq), g.globals);
 }
 
 function checkLiteral(r) {
