@@ -11,18 +11,23 @@
 
 #include <string.h>
 
-/* Regex pieces of a field's region: where its value starts, what one
- * character of it is, and how it ends. */
+/* Regex pieces of a field's region: where its value starts, what any
+ * byte of it is (for `*`), what one character is (for `?`), and how it
+ * ends. Buffers are bytes: a character is a UTF-8 lead byte with all its
+ * continuation bytes (possessive, so `??` never splits one), or a single
+ * other byte (ASCII, or a stray byte of text that is not UTF-8). */
 typedef struct region {
-    const char *prefix, *anyc, *end;
+    const char *prefix, *anyc, *onec, *end;
 } region;
 
+#define SC_UTF8_SEQ "[\\xc0-\\xff][\\x80-\\xbf]*+"
 static const region regions[] = {
-    [SC_R_WHOLE] = {"", ".", "\\z"},
-    [SC_R_PATH] = {"", "[^?]", "(?:\\?|\\z)"},
-    [SC_R_QUERY] = {"[^?]*\\?", ".", "\\z"},
-    [SC_R_EXT] = {"[^?]*\\.(?=[^./?]*(?:\\?|\\z))", "[^./?]", "(?:\\?|\\z)"},
-    [SC_R_TFTP] = {"..", "[^\\x00]", "\\x00"},
+    [SC_R_WHOLE] = {"", ".", "(?:" SC_UTF8_SEQ "|[\\x00-\\xbf])", "\\z"},
+    [SC_R_PATH] = {"", "[^?]", "(?:" SC_UTF8_SEQ "|[^?\\xc0-\\xff])", "(?:\\?|\\z)"},
+    [SC_R_QUERY] = {"[^?]*\\?", ".", "(?:" SC_UTF8_SEQ "|[\\x00-\\xbf])", "\\z"},
+    [SC_R_EXT] = {"[^?]*\\.(?=[^./?]*(?:\\?|\\z))", "[^./?]",
+                  "(?:" SC_UTF8_SEQ "|[^./?\\xc0-\\xff])", "(?:\\?|\\z)"},
+    [SC_R_TFTP] = {"..", "[^\\x00]", "(?:" SC_UTF8_SEQ "|[^\\x00\\xc0-\\xff])", "\\x00"},
 };
 
 static const char *mode_name(const ir_test *t)
@@ -297,7 +302,7 @@ static void leaf_body(const pcre_ctx *pc, const sc_node *n, bool search, sg_strb
             if (g->kind == IR_SEG_STAR)
                 sg_sb_printf(out, "%s*", rg->anyc);
             else if (g->kind == IR_SEG_QMARK)
-                sg_sb_puts(out, rg->anyc);
+                sg_sb_puts(out, rg->onec);
             else
                 sg_sc_pcre_literal(out, g->s, g->len, lower);
         }

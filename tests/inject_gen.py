@@ -368,6 +368,12 @@ def fmt_pattern(pat):
 
 # ---- regex decoding: the escaped-literal subset backends write -------------------------------
 
+# What the Suricata backend writes for Sigma's `?` in a byte buffer: a
+# UTF-8 lead byte and its continuation bytes, or one other byte of the
+# field's region (backends/suricata_match.c).
+SURICATA_ONE_CHAR = re.compile(rb"\(\?:\[\\xc0-\\xff\]\[\\x80-\\xbf\]\*\+\|\[[^\]]*\]\)")
+
+
 class NotLiteral(Exception):
     pass
 
@@ -425,6 +431,11 @@ def decode_regex(text, dialect):
                 if depth == 0:
                     raise NotLiteral("unbalanced )")
                 return toks
+            m = SURICATA_ONE_CHAR.match(data, pos[0])
+            if m and dialect == "pcre-bytes":  # Suricata's `?`: one UTF-8 character
+                pos[0] = m.end()
+                toks.append(("Q",))
+                continue
             if c == b"(":
                 if data[pos[0]:pos[0] + 2] != b"(?":
                     raise NotLiteral("capturing group")

@@ -50,8 +50,9 @@ def tcp_session(cli, sport, srv, dport, request, response, t):
 
 
 def http_request(method, uri, headers):
+    """Text as UTF-8 bytes: a URI may carry raw non-ASCII characters."""
     lines = ["%s %s HTTP/1.1" % (method, uri)] + headers
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
 
 
 HTTP_OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok"
