@@ -404,6 +404,15 @@ static int build_term(sc_ctx *cx, const sc_term *t, sg_strbuf *out, sg_strbuf *e
             order[norder++] = at;
     }
     sort_atoms(order, norder);
+    /* contents of one buffer that cannot all hold: the term is never true */
+    for (size_t i = 0, j; i < norder; i = j) {
+        for (j = i + 1; j < norder && !cmp_keywords(order[i], order[j]); j++)
+            ;
+        if (sc_group_contradicts(order + i, j - i)) {
+            rc = 0;
+            goto out;
+        }
+    }
     const char *open = NULL; /* the sticky buffer in use */
     for (size_t i = 0; i < norder; i++) {
         const sc_atom *at = order[i];

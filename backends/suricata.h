@@ -185,6 +185,11 @@ void sc_port_print(const sc_portset *s, sg_strbuf *out);
  * each followed by "; ", after the caller has selected the buffer
  * (field->keyword). Returns false on error (reported). */
 bool sc_match_group(sc_ctx *cx, const sc_atom *at, sg_strbuf *out);
+/* The atoms of one buffer in one term: does a content that is the
+ * whole buffer (startswith; endswith) leave no room for another? Such a
+ * term is never true, and Suricata with Hyperscan refuses the whole rule
+ * set over it ("max_offset=4 but requires 9 bytes to match"). */
+bool sc_group_contradicts(const sc_atom *const *atoms, size_t n);
 /* The keywords that make a buffer present or absent, inside the buffer
  * sc_presence_keyword() names (http.header_names for HTTP headers). */
 bool sc_match_presence(sc_ctx *cx, const sc_atom *at, sg_strbuf *out);

@@ -450,6 +450,111 @@ static void prefilter(const sc_node *n, sg_strbuf *out)
         sg_sb_puts(out, "offset:2; ");
 }
 
+/* ---- contents that cannot hold together ---------------------------------------------- */
+
+/* a occurs in b at `at` (ASCII case folded unless both are cased) */
+static bool same_bytes(const char *a, const char *b, size_t n, bool fold)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (fold) {
+            x = (unsigned char)(x >= 'A' && x <= 'Z' ? x + 32 : x);
+            y = (unsigned char)(y >= 'A' && y <= 'Z' ? y + 32 : y);
+        }
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
+static bool occurs(const char *s, size_t n, const char *in, size_t m, bool fold)
+{
+    for (size_t i = 0; n <= m && i + n <= m; i++)
+        if (same_bytes(s, in + i, n, fold))
+            return true;
+    return false;
+}
+
+/* Can leaf n hold in a buffer that is exactly e (e_cased: compared as is)? */
+static bool fits_whole(const sc_node *n, const char *e, size_t el, bool e_cased)
+{
+    const ir_test *t = n->test;
+    bool fold = !(e_cased && t->cased);
+    size_t len;
+    const char *s = literal(t, &len);
+    ir_str_mode mode = t->kind == IR_T_NUM ? IR_STR_EXACT : t->mode;
+    if (s && content_ok(n) && (n->field->region == SC_R_WHOLE || n->field->region == SC_R_PATH)) {
+        if (len > el)
+            return false;
+        switch (mode) {
+        case IR_STR_EXACT:
+            return len == el && same_bytes(s, e, len, fold);
+        case IR_STR_STARTSWITH:
+            return same_bytes(s, e, len, fold);
+        case IR_STR_ENDSWITH:
+            return same_bytes(s, e + el - len, len, fold);
+        default:
+            return occurs(s, len, e, el, fold);
+        }
+    }
+    /* a pcre leaf: each literal piece of its value is in the buffer */
+    for (size_t i = 0; t->kind == IR_T_STR && i < t->nsegs; i++)
+        if (t->segs[i].kind == IR_SEG_LIT && !occurs(t->segs[i].s, t->segs[i].len, e, el, fold))
+            return false;
+    return true;
+}
+
+/* The positive leaves of a group atom (its AND's items, or itself). */
+static const sc_node *const *group_items(const sc_atom *at, size_t *n)
+{
+    const sc_node *const *items = (const sc_node *const *)&at->tree;
+    *n = 1;
+    if (at->tree->kind == SC_N_AND) {
+        items = (const sc_node *const *)at->tree->kids;
+        *n = at->tree->nkids;
+    }
+    return items;
+}
+
+bool sc_group_contradicts(const sc_atom *const *atoms, size_t natoms)
+{
+    /* the first content that is the whole buffer, if any */
+    const sc_node *whole = NULL;
+    const char *e = NULL;
+    size_t el = 0;
+    for (size_t a = 0; a < natoms && !whole; a++) {
+        if (atoms[a]->kind != SC_A_GROUP)
+            continue;
+        size_t n;
+        const sc_node *const *items = group_items(atoms[a], &n);
+        for (size_t i = 0; i < n && !whole; i++) {
+            const sc_node *x = items[i];
+            if (x->kind != SC_N_LEAF || x->neg || x->field->region != SC_R_WHOLE ||
+                !content_ok(x))
+                continue;
+            ir_str_mode mode = x->test->kind == IR_T_NUM ? IR_STR_EXACT : x->test->mode;
+            if (mode == IR_STR_EXACT) {
+                whole = x;
+                e = literal(x->test, &el);
+            }
+        }
+    }
+    if (!whole)
+        return false;
+    bool cased = whole->test->cased || !nocase(whole);
+    for (size_t a = 0; a < natoms; a++) {
+        if (atoms[a]->kind != SC_A_GROUP)
+            continue;
+        size_t n;
+        const sc_node *const *items = group_items(atoms[a], &n);
+        for (size_t i = 0; i < n; i++)
+            if (items[i]->kind == SC_N_LEAF && !items[i]->neg && items[i] != whole &&
+                items[i]->test->kind != IR_T_REGEX && !fits_whole(items[i], e, el, cased))
+                return true;
+    }
+    return false;
+}
+
 bool sc_match_group(sc_ctx *cx, const sc_atom *at, sg_strbuf *out)
 {
     const sc_node *root = at->tree;
