@@ -617,8 +617,10 @@ static sigma_status guard_of(gen *g, const ir_node *n, size_t *id, sg_cguard *gr
             memcpy(copy, keys, nkeys * sizeof *copy);
         *gr = (sg_cguard){*id, slot, num, nkeys, copy};
     }
+    if (f.failed) /* before sg_sb_free, which resets the flag */
+        st = SIGMA_ENOMEM;
     sg_sb_free(&f);
-    return f.failed ? SIGMA_ENOMEM : st;
+    return st;
 }
 
 /* Up to two guards from the rule's top-level AND (or the rule itself);
@@ -648,9 +650,10 @@ static sigma_status atom_set(gen *g, const ir_node *root, const ir_node *used[2]
 {
     sg_catom *v;
     size_t n;
+    bool oom = false;
     *id = SIZE_MAX;
-    if (!sg_catoms(g->a, root, used, 2, &v, &n))
-        return SIGMA_OK;
+    if (!sg_catoms(g->a, root, used, 2, &v, &n, &oom))
+        return oom ? SIGMA_ENOMEM : SIGMA_OK;
     if (!(rec->atoms = sg_arena_alloc(g->a, n * sizeof *rec->atoms)))
         return SIGMA_ENOMEM;
     rec->natoms = n;

@@ -25,8 +25,8 @@ static bool ascii(const char *s, size_t n)
 }
 
 /* The longest literal piece of a string test, folded; NULL when none is
- * long enough or ASCII. */
-static const char *test_lit(sg_arena *a, const ir_test *t, size_t *len)
+ * long enough or ASCII, or (*oom set) out of memory. */
+static const char *test_lit(sg_arena *a, const ir_test *t, size_t *len, bool *oom)
 {
     const ir_seg *best = NULL;
     if (t->kind != IR_T_STR || !t->field)
@@ -41,8 +41,10 @@ static const char *test_lit(sg_arena *a, const ir_test *t, size_t *len)
     if (!best || best->len == 0)
         return NULL;
     char *p = sg_arena_alloc(a, best->len + 1);
-    if (!p)
+    if (!p) {
+        *oom = true;
         return NULL;
+    }
     /* cased or not, the value's lower-cased 3-byte sequences must include
      * the literal's; a non-ASCII literal needs a non-ASCII value */
     if (t->cased) { /* its bytes as they are, ASCII lower-cased like the value's */
@@ -55,28 +57,36 @@ static const char *test_lit(sg_arena *a, const ir_test *t, size_t *len)
     return *len >= SG_CATOM_MIN || !ascii(p, *len) ? p : NULL;
 }
 
-static aset atoms(sg_arena *a, const ir_node *n, const ir_node *const *skip, size_t nskip)
+/* Out of memory sets *oom: never a smaller set taken for the whole. */
+static aset atoms(sg_arena *a, const ir_node *n, const ir_node *const *skip, size_t nskip,
+                  bool *oom)
 {
     aset none = {NULL, 0, false};
     switch (n->kind) {
     case IR_TEST: {
         size_t len;
-        const char *lit = test_lit(a, n->test, &len);
-        sg_catom *v = lit ? sg_arena_alloc(a, sizeof *v) : NULL;
-        if (!v)
+        const char *lit = test_lit(a, n->test, &len, oom);
+        if (!lit)
             return none;
+        sg_catom *v = sg_arena_alloc(a, sizeof *v);
+        if (!v) {
+            *oom = true;
+            return none;
+        }
         *v = (sg_catom){n->test->field, lit, len};
         return (aset){v, 1, true};
     }
     case IR_OR: {
         aset all = {NULL, 0, true};
         for (size_t i = 0; i < n->nkids; i++) {
-            aset k = atoms(a, n->kids[i], NULL, 0);
+            aset k = atoms(a, n->kids[i], NULL, 0, oom);
             if (!k.ok || all.n + k.n > SG_CATOM_MAX)
                 return none;
             sg_catom *v = sg_arena_grow(a, all.v, all.n, all.n + k.n, sizeof *v);
-            if (!v)
+            if (!v) {
+                *oom = true;
                 return none;
+            }
             memcpy(v + all.n, k.v, k.n * sizeof *v);
             all.v = v;
             all.n += k.n;
@@ -92,7 +102,9 @@ static aset atoms(sg_arena *a, const ir_node *n, const ir_node *const *skip, siz
                 skipped |= skip[j] == n->kids[i];
             if (skipped)
                 continue;
-            aset k = atoms(a, n->kids[i], NULL, 0);
+            aset k = atoms(a, n->kids[i], NULL, 0, oom);
+            if (*oom)
+                return none;
             if (!k.ok)
                 continue;
             size_t min = SIZE_MAX; /* fewer atoms, then longer ones, filter better */
@@ -111,9 +123,9 @@ static aset atoms(sg_arena *a, const ir_node *n, const ir_node *const *skip, siz
 }
 
 bool sg_catoms(sg_arena *a, const ir_node *n, const ir_node *const *skip, size_t nskip,
-               sg_catom **out, size_t *nout)
+               sg_catom **out, size_t *nout, bool *oom)
 {
-    aset s = atoms(a, n, skip, nskip);
+    aset s = atoms(a, n, skip, nskip, oom);
     *out = s.v;
     *nout = s.n;
     return s.ok && s.n > 0;

@@ -28,9 +28,10 @@ typedef struct sg_catom {
 } sg_catom;
 
 /* The atom set of expression n, leaving out the top-level AND conjuncts
- * in skip (they have guards of their own). false when n has none. */
+ * in skip (they have guards of their own). false when n has none, or when
+ * out of memory (*oom set). */
 bool sg_catoms(sg_arena *a, const ir_node *n, const ir_node *const *skip, size_t nskip,
-               sg_catom **out, size_t *nout);
+               sg_catom **out, size_t *nout, bool *oom);
 
 /* The 11-bit hash of 3 bytes the generated sgc_gram() computes too. */
 static inline unsigned sg_catom_gram(unsigned char a, unsigned char b, unsigned char c)

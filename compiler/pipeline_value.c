@@ -7,6 +7,7 @@
  * literal ones escaped. The IR keeps wildcards as segments, so rewriting a
  * string goes through a text with a kind per byte: replace_string can then
  * never turn a literal `*` into a wildcard or the reverse by accident. */
+#include "loader.h"
 #include "pipeline_int.h"
 
 #include <ctype.h>
@@ -595,6 +596,17 @@ static ir_node *to_regex(pl_ctx *c, ir_test *t)
     }
     if (t->mode == IR_STR_EXACT || t->mode == IR_STR_ENDSWITH)
         sg_sb_putc(&sb, '$');
+    /* the value became longer ([aA] per letter): the rule's own limit */
+    size_t max_len = SG_LIMIT(c->r->src ? c->r->src->limits : NULL, max_regex_length,
+                              SG_DEFAULT_MAX_REGEX_LENGTH);
+    if (!sb.failed && sb.len > max_len) {
+        pl_fail(c, t->pos,
+                "the value as a regular expression is %zu bytes, over the limit of %zu "
+                "(limit.regex-length)",
+                sb.len, max_len);
+        sg_sb_free(&sb);
+        return NULL;
+    }
     ir_test *x = ir_test_clone(c->a, t);
     char *re = sb.failed ? NULL : sg_arena_strndup(c->a, sg_sb_str(&sb), sb.len);
     size_t len = sb.len;

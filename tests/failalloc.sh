@@ -63,6 +63,8 @@ fi
 sweep spl-many "$MAX" "$SIGMACC" compile -q -t spl -p splunk-windows "$@"
 sweep kql 500 "$SIGMACC" compile -q -t kql -p kql-sentinel "$EX/rommonkit"
 sweep suricata 500 "$SIGMACC" compile -q -t suricata "$EX/rommonkit/rommon_tftp_transfer.yml"
+# generated C: guards, atom sets and the dispatch tables of its epilogue
+sweep c 1000 "$SIGMACC" compile -q -t c -p evtx-json "$EX/rules" "$EX/embed/rules"
 # correlations: a chain (SPL, KQL) and Suricata's accepted and refused ones
 GC="$top_srcdir/tests/golden"
 sweep spl-corr 300 "$SIGMACC" compile -q -t spl -p splunk-windows "$GC/spl/corr_chain.yml"

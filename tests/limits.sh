@@ -69,6 +69,12 @@ rule re.yml 00000000-0000-4000-8000-000000000007 "sel: {a|re: '^(a+)+\$'}" 'cond
 expect_status 0 "$SIGMACC" check -q --limit-regex-length=7 re.yml
 expect_status 1 "$SIGMACC" check --limit-regex-length=6 re.yml
 expect_grep '^re.yml:5:17: error: regular expression of 7 bytes, over the limit of 6 \(limit.regex-length\)' "$TMP/out"
+# a value a pipeline turns into a regex ([aA] per letter) is held to it too
+rule rx.yml 00000000-0000-4000-8000-000000000017 'sel: {a: abc}' 'condition: sel'
+printf 'name: rx\npriority: 10\ntransformations:\n  - type: regex\n' > rx-pl.yml
+expect_status 0 "$SIGMACC" compile -q -t ir -p rx-pl.yml --limit-regex-length=14 rx.yml
+expect_status 1 "$SIGMACC" compile -t ir -p rx-pl.yml --limit-regex-length=13 rx.yml
+expect_grep "^rx.yml:5:14: error: the value as a regular expression is 14 bytes, over the limit of 13 \\(limit.regex-length\\)" "$TMP/err"
 printf '{"a":"aa"}\n' > one.json
 expect_status 2 "$SIGMACC" match --limit-regex-length=6 -r re.yml one.json
 expect_grep 'limit.regex-length' "$TMP/err"
