@@ -475,11 +475,19 @@ static bool occurs(const char *s, size_t n, const char *in, size_t m, bool fold)
     return false;
 }
 
+/* Is leaf n's value compared byte for byte? Not when case is ignored, nor
+ * on a buffer Suricata lower-cases (its contents are lower-cased too). */
+static bool exact_case(const sc_node *n)
+{
+    return n->test->kind == IR_T_NUM ||
+           (n->test->cased && !(n->field->flags & (SC_LOWER | SC_HEX32)));
+}
+
 /* Can leaf n hold in a buffer that is exactly e (e_cased: compared as is)? */
 static bool fits_whole(const sc_node *n, const char *e, size_t el, bool e_cased)
 {
     const ir_test *t = n->test;
-    bool fold = !(e_cased && t->cased);
+    bool fold = !(e_cased && exact_case(n));
     size_t len;
     const char *s = literal(t, &len);
     ir_str_mode mode = t->kind == IR_T_NUM ? IR_STR_EXACT : t->mode;
@@ -541,7 +549,7 @@ bool sc_group_contradicts(const sc_atom *const *atoms, size_t natoms)
     }
     if (!whole)
         return false;
-    bool cased = whole->test->cased || !nocase(whole);
+    bool cased = exact_case(whole);
     for (size_t a = 0; a < natoms; a++) {
         if (atoms[a]->kind != SC_A_GROUP)
             continue;

@@ -15,7 +15,7 @@ static mode_t new_file_mode(const char *path)
 {
     struct stat sb;
     if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
-        return sb.st_mode & 07777;
+        return sb.st_mode & 0777; /* never set-id bits on a file we write */
     mode_t mask = umask(0);
     umask(mask);
     return 0666 & ~mask;

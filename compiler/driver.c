@@ -195,10 +195,11 @@ sigma_status sg_read_file(const char *path, size_t max, char **buf, size_t *len,
     size_t cap = 16384, n = 0, want = SIZE_MAX;
     if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size >= 0 &&
         (uintmax_t)sb.st_size < SIZE_MAX / 2) {
-        want = (size_t)sb.st_size;
-        cap = want + 1; /* +1: a file over the limit shows as one byte more */
+        cap = (size_t)sb.st_size + 1; /* +1: a file over the limit shows as one byte more */
+        if ((size_t)sb.st_size <= max)
+            want = (size_t)sb.st_size; /* else read on until the limit says so */
     }
-    if (cap > max + 1)
+    if (max < SIZE_MAX && cap > max + 1)
         cap = max + 1;
     char *b = sg_malloc(cap + 1);
     sigma_status st = b ? SIGMA_OK : SIGMA_ENOMEM;

@@ -20,6 +20,7 @@
 /* Below this many files a thread costs more than it saves. */
 #define SG_PARALLEL_MIN_FILES 32u
 #define SG_MAX_JOBS 64u
+#define SG_THREAD_STACK (8u * 1024u * 1024u)
 
 typedef struct file_out {
     unsigned worker;
@@ -72,7 +73,9 @@ static void *work(void *arg)
 static sigma_status load_one_by_one(sigma_compiler *c, const char *const *paths, size_t n)
 {
     sigma_status st = SIGMA_OK;
-    for (size_t i = 0; i < n && !c->rules_full; i++) {
+    for (size_t i = 0; i < n; i++) {
+        /* after limit.rules, the rest is not read: each file counts as
+         * not loaded, as when files are given one by one */
         sigma_status s = sg_compiler_load_file(c, paths[i]);
         if (s == SIGMA_ENOMEM)
             return s;
@@ -140,13 +143,21 @@ sigma_status sg_load_paths(sigma_compiler *c, const char *const *paths, size_t n
         ok = (w[i].arena = sg_arena_create()) != NULL;
         made = i + 1;
     }
+    /* the main thread's stack size, not the platform's default (128 KiB
+     * with musl): a deeply nested file must load alike with any -j */
+    pthread_attr_t attr;
+    bool attr_ok = pthread_attr_init(&attr) == 0;
+    if (attr_ok)
+        pthread_attr_setstacksize(&attr, SG_THREAD_STACK);
     unsigned started = 0;
     /* worker 0 runs on this thread */
     for (unsigned i = 1; ok && i < nw; i++) {
-        if (pthread_create(&tid[i], NULL, work, &w[i]) != 0)
+        if (pthread_create(&tid[i], attr_ok ? &attr : NULL, work, &w[i]) != 0)
             break; /* the others do its share */
         started = i;
     }
+    if (attr_ok)
+        pthread_attr_destroy(&attr);
     if (ok)
         work(&w[0]);
     for (unsigned i = 1; i <= started; i++)

@@ -1429,25 +1429,22 @@ static struct fy_parser *parser_for(sg_loader *l, const char *buf, size_t len)
 {
     if (l->fyp && fy_parser_set_string(l->fyp, buf, len) == 0)
         return l->fyp;
-    if (l->fyp && fy_parser_reset(l->fyp) != 0)
-        drop_parser(l);
-    if (!l->fyp) {
-        struct fy_diag_cfg dc;
-        fy_diag_cfg_default(&dc);
-        dc.fp = NULL;
-        dc.output_fn = NULL;
-        dc.level = FYET_ERROR;
-        l->fyd = fy_diag_create(&dc);
-        if (!l->fyd)
-            return NULL;
-        fy_diag_set_collect_errors(l->fyd, true);
-        struct fy_parse_cfg cfg = {0};
-        cfg.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_DISABLE_ACCELERATORS;
-        cfg.diag = l->fyd;
-        l->fyp = fy_parser_create(&cfg);
-        if (!l->fyp)
-            return NULL;
-    }
+    drop_parser(l); /* its error collector may hold why: start clean */
+    struct fy_diag_cfg dc;
+    fy_diag_cfg_default(&dc);
+    dc.fp = NULL;
+    dc.output_fn = NULL;
+    dc.level = FYET_ERROR;
+    l->fyd = fy_diag_create(&dc);
+    if (!l->fyd)
+        return NULL;
+    fy_diag_set_collect_errors(l->fyd, true);
+    struct fy_parse_cfg cfg = {0};
+    cfg.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_DISABLE_ACCELERATORS;
+    cfg.diag = l->fyd;
+    l->fyp = fy_parser_create(&cfg);
+    if (!l->fyp)
+        return NULL;
     return fy_parser_set_string(l->fyp, buf, len) == 0 ? l->fyp : NULL;
 }
 

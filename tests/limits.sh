@@ -20,6 +20,13 @@ rule ok.yml 00000000-0000-4000-8000-000000000001 'sel: {a: x}' 'condition: sel'
 # file size
 expect_status 1 "$SIGMACC" check --limit-file-size=64 ok.yml
 expect_grep '^ok.yml:1:1: error: file is over the limit of 64 bytes \(limit.file-size\)' "$TMP/out"
+# at the boundary: one byte over is the same error, the exact size loads
+size=$(wc -c < ok.yml)
+expect_status 1 "$SIGMACC" check --limit-file-size=$((size - 1)) ok.yml
+expect_grep "^ok.yml:1:1: error: file is over the limit of $((size - 1)) bytes \\(limit.file-size\\)" "$TMP/out"
+expect_status 0 "$SIGMACC" check -q --limit-file-size="$size" ok.yml
+# the largest limit is no limit (its +1 for the end-of-file read must not wrap)
+expect_status 0 "$SIGMACC" check -q --limit-file-size=18446744073709551615 ok.yml
 
 # documents per file
 { cat ok.yml; echo ---; cat ok.yml; echo ---; cat ok.yml; } > docs.yml
