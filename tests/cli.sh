@@ -107,4 +107,14 @@ chmod 640 "$TMP/q.spl"
 "$SIGMACC" compile -q -t spl -p splunk-windows -o "$TMP/q.spl" "$GOOD"
 if [ "$(stat -c %a "$TMP/q.spl")" = 640 ]; then ok; else ko "replaced -o file mode $(stat -c %a "$TMP/q.spl")"; fi
 
+# files after limit.rules count as not loaded, in a directory or one by one
+mkdir -p "$TMP/lr"
+for i in 1 2 3; do
+    printf 'title: t%s\nid: 00000000-0000-4000-8000-00000000000%s\nlogsource: {product: windows}\ndetection: {sel: {a: b}, condition: sel}\n' "$i" "$i" > "$TMP/lr/r$i.yml"
+done
+expect_status 1 "$SIGMACC" compile -t spl --limit-rules=1 "$TMP/lr"
+expect_grep '^1 rule compiled for spl, 0 failed, 2 files not loaded$' "$TMP/err"
+expect_status 1 "$SIGMACC" compile -t spl --limit-rules=1 "$TMP/lr/r1.yml" "$TMP/lr/r2.yml" "$TMP/lr/r3.yml"
+expect_grep '^1 rule compiled for spl, 0 failed, 2 files not loaded$' "$TMP/err"
+
 finish
