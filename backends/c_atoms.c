@@ -2,11 +2,14 @@
  *
  * atoms(TEST on a string)  = {its longest literal}  (contains, starts,
  *                            ends and equality all need it as a substring)
+ * atoms(TEST with a regex)  = the literals one of which it needs
+ *                            (sg_cre_literals)
  * atoms(OR)                = the union of the children's (none if one has none)
  * atoms(AND)               = the best child's (any child's is necessary)
  * atoms(NOT, other tests)  = none */
 #include "c_atoms.h"
 #include "c_fold.h"
+#include "c_regex.h"
 
 #include <string.h>
 
@@ -57,6 +60,30 @@ static const char *test_lit(sg_arena *a, const ir_test *t, size_t *len, bool *oo
     return *len >= SG_CATOM_MIN || !ascii(p, *len) ? p : NULL;
 }
 
+static aset regex_atoms(sg_arena *a, const ir_test *t, bool *oom)
+{
+    aset none = {NULL, 0, false};
+    const char **lit;
+    size_t *len, n;
+    if (!t->field)
+        return none;
+    if (sg_cre_literals(a, t->re, t->re_len, t->re_flags, &lit, &len, &n) != SIGMA_OK) {
+        *oom = true;
+        return none;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (len[i] < SG_CATOM_MIN)
+            return none; /* too short to look up */
+    sg_catom *v = n ? sg_arena_alloc(a, n * sizeof *v) : NULL;
+    if (n && !v)
+        *oom = true;
+    if (!v)
+        return none;
+    for (size_t i = 0; i < n; i++)
+        v[i] = (sg_catom){t->field, lit[i], len[i]};
+    return (aset){v, n, true};
+}
+
 /* Out of memory sets *oom: never a smaller set taken for the whole. */
 static aset atoms(sg_arena *a, const ir_node *n, const ir_node *const *skip, size_t nskip,
                   bool *oom)
@@ -64,6 +91,8 @@ static aset atoms(sg_arena *a, const ir_node *n, const ir_node *const *skip, siz
     aset none = {NULL, 0, false};
     switch (n->kind) {
     case IR_TEST: {
+        if (n->test->kind == IR_T_REGEX)
+            return regex_atoms(a, n->test, oom);
         size_t len;
         const char *lit = test_lit(a, n->test, &len, oom);
         if (!lit)

@@ -33,7 +33,9 @@ typedef struct sg_catom {
 bool sg_catoms(sg_arena *a, const ir_node *n, const ir_node *const *skip, size_t nskip,
                sg_catom **out, size_t *nout, bool *oom);
 
-/* The 11-bit hash of 3 bytes the generated sgc_gram() computes too. */
+/* The 11-bit hash of 3 bytes the generated sgc_gram() computes too: a
+ * value's sequences fill a bit set of this many bytes (SGC_BLOOM_BYTES). */
+#define SG_CBLOOM_BYTES 256
 static inline unsigned sg_catom_gram(unsigned char a, unsigned char b, unsigned char c)
 {
     return (unsigned)(((uint32_t)a | (uint32_t)b << 8 | (uint32_t)c << 16) * 2654435761u) >> 21;

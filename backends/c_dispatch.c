@@ -1,6 +1,7 @@
 /* c_dispatch.c - the entry points of generated C and their dispatch tables
  * (see c_dispatch.h). */
 #include "c_dispatch.h"
+#include "c_atoms.h"
 #include "c_intern.h"
 #include "xalloc.h"
 
@@ -413,8 +414,9 @@ static sigma_status afields(const sg_cdisp *d, tables *t)
     return SIGMA_OK;
 }
 
-/* One afield's tables: sgc_ak<a> (keys), sgc_aa<a> (where each key's
- * atoms start), sgc_ap<a> (atoms), sgc_al<a> (all its rules). */
+/* One afield's tables: sgc_ak<a> (its keys as a bit set), sgc_ar<a> (the
+ * keys before each byte of it), sgc_aa<a> (where each key's atoms start),
+ * sgc_ap<a> (atoms), sgc_al<a> (all its rules). */
 static sigma_status emit_afield(const sg_cdisp *d, const tables *t, size_t a, sg_strbuf *out,
                                 sg_strbuf *rows)
 {
@@ -432,6 +434,17 @@ static sigma_status emit_afield(const sg_cdisp *d, const tables *t, size_t a, sg
         sg_free(at);
         return SIGMA_ENOMEM;
     }
+    /* An atom is looked up by the sequence of its three that the fewest
+     * atoms share: a sequence common in the rules ("exe") is common in
+     * events too, and every event would walk its long list. */
+    unsigned freq[SG_CBLOOM_BYTES * 8] = {0};
+    for (size_t r = 0; r < d->n; r++)
+        for (size_t i = 0; i < d->rules[r].natoms; i++) {
+            const sg_catom_rec *x = &d->rules[r].atoms[i];
+            if (x->field == field && x->n)
+                for (unsigned j = 0; j < 3; j++)
+                    freq[x->gram[j]]++;
+        }
     for (size_t r = 0; r < d->n; r++) {
         bool any = false;
         for (size_t i = 0; i < d->rules[r].natoms; i++) {
@@ -439,8 +452,14 @@ static sigma_status emit_afield(const sg_cdisp *d, const tables *t, size_t a, sg
             if (x->field != field)
                 continue;
             any = true;
-            if (x->n) /* fewer than three sequences repeat the first */
-                p[np++] = (post){x->gram[0], (unsigned)r, x->gram[1], x->gram[2]};
+            if (!x->n)
+                continue;
+            /* fewer than three sequences repeat the first */
+            unsigned k = 0;
+            for (unsigned j = 1; j < 3; j++)
+                if (freq[x->gram[j]] < freq[x->gram[k]])
+                    k = j;
+            p[np++] = (post){x->gram[k], (unsigned)r, x->gram[(k + 1) % 3], x->gram[(k + 2) % 3]};
         }
         if (any)
             all[nall++] = r;
@@ -457,9 +476,20 @@ static sigma_status emit_afield(const sg_cdisp *d, const tables *t, size_t a, sg
         p[u++] = p[i];
     }
     at[nk] = u;
+    /* the keys as a bit set, and per byte of it the keys before */
+    uint64_t kmask[SG_CBLOOM_BYTES] = {0}, krank[SG_CBLOOM_BYTES];
+    for (size_t i = 0; i < nk; i++)
+        kmask[keys[i] >> 3] |= 1u << (keys[i] & 7);
+    for (size_t i = 0, r = 0; i < SG_CBLOOM_BYTES; i++) {
+        krank[i] = r;
+        for (unsigned bit = 0; bit < 8; bit++)
+            r += (kmask[i] >> bit) & 1;
+    }
     char decl[64];
-    snprintf(decl, sizeof decl, "static const unsigned short sgc_ak%zu", a);
-    put_array(out, decl, nk, at_u64, keys, "");
+    snprintf(decl, sizeof decl, "static const unsigned char sgc_ak%zu", a);
+    put_array(out, decl, SG_CBLOOM_BYTES, at_u64, kmask, "");
+    snprintf(decl, sizeof decl, "static const unsigned short sgc_ar%zu", a);
+    put_array(out, decl, SG_CBLOOM_BYTES, at_u64, krank, "");
     snprintf(decl, sizeof decl, "static const unsigned sgc_aa%zu", a);
     put_array(out, decl, nk + 1, at_u64, at, "u");
     sg_sb_printf(out, "static const sgc_apost sgc_ap%zu[%zu] = {", a, u ? u : 1);
@@ -468,8 +498,8 @@ static sigma_status emit_afield(const sg_cdisp *d, const tables *t, size_t a, sg
     sg_sb_puts(out, u ? "\n};\n" : "{0, 0, 0}};\n");
     snprintf(decl, sizeof decl, "static const unsigned sgc_al%zu", a);
     put_array(out, decl, nall, at_u64, all, "u");
-    sg_sb_printf(rows, "    {&sgc_f%zu, %zu, sgc_ak%zu, sgc_aa%zu, sgc_ap%zu, %zu, sgc_al%zu},\n", field,
-                 nk, a, a, a, nall, a);
+    sg_sb_printf(rows, "    {&sgc_f%zu, sgc_ak%zu, sgc_ar%zu, sgc_aa%zu, sgc_ap%zu, %zu, sgc_al%zu},\n",
+                 field, a, a, a, a, nall, a);
     sg_free(p);
     sg_free(all);
     sg_free(keys);
@@ -496,7 +526,7 @@ static sigma_status emit_prefilter(const sg_cdisp *d, const tables *t, sg_strbuf
     sg_sb_printf(out, "#define SGC_NAFIELDS %zu\n", t->naf);
     sg_sb_printf(out, "static const sgc_afield sgc_afields[%zu] = {\n%s", t->naf ? t->naf : 1,
                  sg_sb_str(&rows));
-    sg_sb_puts(out, t->naf ? "};\n" : "    {NULL, 0, NULL, NULL, NULL, 0, NULL}};\n");
+    sg_sb_puts(out, t->naf ? "};\n" : "    {NULL, NULL, NULL, NULL, NULL, 0, NULL}};\n");
     sg_sb_free(&rows);
     /* rules without atoms start marked */
     size_t nb = d->n / 8 + 1;

@@ -3,6 +3,7 @@
  * sorted list of code-point ranges, so `.`, [^...] and \W are ranges too,
  * and case-insensitivity is folded into the ranges here. */
 #include "c_regex.h"
+#include "c_regex_int.h"
 #include "ir.h"
 
 #include <stdarg.h>
@@ -17,26 +18,6 @@
 #define INF 0xffffffffu
 
 /* ---- code-point sets ---------------------------------------------------------------- */
-
-typedef struct cset {
-    uint32_t *r; /* lo, hi pairs */
-    size_t n, cap;
-} cset;
-
-typedef enum { N_SET, N_ASSERT, N_CAT, N_ALT, N_REP, N_EMPTY } nkind;
-
-/* Assertion kinds, as the generated code numbers them (SGC_A_*). */
-enum { A_BOL, A_MBOL, A_EOL, A_MEOL, A_END, A_WORDB, A_NWORDB };
-
-typedef struct node {
-    nkind kind;
-    int akind;
-    bool bare; /* a flag setting like (?i): nothing to repeat */
-    cset set;
-    struct node **kids;
-    size_t nkids, cap;
-    uint32_t min, max;
-} node;
 
 typedef struct parser {
     sg_arena *a;
@@ -823,6 +804,15 @@ static void emit(const nfa *f, long start, const char *name, sg_strbuf *out, siz
     }
     sg_sb_printf(out, "};\nstatic const sgc_re %s = {%s_st, %zu, %ld, %s_ranges};\n", name, name,
                  f->n, start, name);
+}
+
+node *sg_cre_parse(sg_arena *a, const char *re, size_t n, unsigned flags, bool *oom)
+{
+    char why[8];
+    parser p = {a, (const unsigned char *)re, n, 0, flags, 0, why, sizeof why, false, false};
+    node *root = parse_alt(&p);
+    *oom = p.oom;
+    return root && !p.failed && p.i == p.n ? root : NULL;
 }
 
 sigma_status sg_cre_emit(sg_arena *a, const char *re, size_t n, unsigned flags, const char *name,

@@ -30,4 +30,12 @@
 sigma_status sg_cre_emit(sg_arena *a, const char *re, size_t n, unsigned flags, const char *name,
                          sg_strbuf *out, char *why, size_t whylen);
 
+/* Literals, ASCII and lower-cased, one of which occurs in every string
+ * the pattern matches (anchors, groups, alternatives and repeats read
+ * exactly; any class wider than one letter in its two cases ends a
+ * literal): the regex's atoms for the prefilter. *nlit 0 when there is no
+ * such set (or the pattern is beyond the subset: sg_cre_emit says so). */
+sigma_status sg_cre_literals(sg_arena *a, const char *re, size_t n, unsigned flags,
+                             const char ***lit, size_t **len, size_t *nlit);
+
 #endif

@@ -254,6 +254,94 @@ static void test_regex_refused(void)
     }
 }
 
+/* The literals a regex needs (the prefilter's atoms): the expected set,
+ * and for each sample string PCRE2 matches, one of them is in it. */
+static bool pcre_match(const char *p, unsigned flags, const char *subject)
+{
+    int err;
+    PCRE2_SIZE off;
+    uint32_t o = PCRE2_UTF | ((flags & IR_RE_I) ? PCRE2_CASELESS : 0);
+    pcre2_code *c = pcre2_compile((PCRE2_SPTR)p, PCRE2_ZERO_TERMINATED, o, &err, &off, NULL);
+    pcre2_match_data *md = c ? pcre2_match_data_create_from_pattern(c, NULL) : NULL;
+    int rc = md ? pcre2_match(c, (PCRE2_SPTR)subject, strlen(subject), 0, 0, md, NULL) : -1;
+    pcre2_match_data_free(md);
+    pcre2_code_free(c);
+    return rc >= 0;
+}
+
+static bool has_folded(const char *subject, const char *lit, size_t n)
+{
+    for (size_t i = 0; subject[i]; i++) {
+        size_t k = 0;
+        while (k < n && subject[i + k] &&
+               (subject[i + k] >= 'A' && subject[i + k] <= 'Z' ? subject[i + k] + 32
+                                                                : subject[i + k]) == lit[k])
+            k++;
+        if (k == n)
+            return true;
+    }
+    return false;
+}
+
+static void test_regex_literals(void)
+{
+    static const struct {
+        const char *re;
+        unsigned flags;
+        const char *want; /* literals joined by '|'; "" none */
+        const char *match[3];
+    } t[] = {
+        {"ipconfig\\s+/all", 0, "ipconfig", {"ipconfig  /all", "x ipconfig\t/all y"}},
+        {"\\$PSHome\\[\\s*\\d{1,3}\\s*\\]", 0, "$pshome[", {"$PSHome[ 4 ]"}},
+        {"(?i)abc|def", 0, "abc|def", {"xAbC", "DEF"}},
+        {"abc", IR_RE_I, "abc", {"ABC"}},
+        {"[aA][bB][cC]d", 0, "abcd", {"aBcd"}},
+        {"[ab]cde", 0, "cde", {"acde", "bcde"}},
+        {"x{3}yz", 0, "xxxyz", {"xxxyz"}},
+        {"(abc)+", 0, "abc", {"abcabc"}},
+        {"(abc)*defg", 0, "defg", {"defg", "abcdefg"}},
+        {"foo.*bar", 0, "foo", {"foo bar"}},
+        {"(?:ab|cd)efg", 0, "efg", {"abefg", "cdefg"}},
+        {"(?:abc|def)g", 0, "abc|def", {"abcg", "defg"}},
+        {"^a\\Bbc$", 0, "abc", {"abc"}}, /* zero width: a and bc adjoin */
+        {"net\\s+(?:user|group)", 0, "user|group", {"net user"}}, /* longer, even two */
+        {"(?:user|group)\\s+/add", 0, "/add", {"user /add"}},
+        {"(?i)net\\s+(?:user|group)\\s", 0, "user|group", {"NET USER "}},
+        {"a(bc)?d", 0, "a", {"ad", "abcd"}},
+        {"abc|", 0, "", {"", "abc"}},
+        {"^$", 0, "", {""}},
+        {"[^x]+", 0, "", {"y"}},
+        {"\\w+`(?:\\w+|-|.)`[\\w+|\\s]", 0, "`", {"IN`V`o"}},
+        {"(?:ab){2}c", 0, "ababc", {"ababc"}},
+        {"(?:ab){1,2}c", 0, "ab", {"abc", "ababc"}},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        sg_arena *a = sg_arena_create();
+        const char **lit;
+        size_t *len, n;
+        CU_ASSERT_EQUAL_FATAL(sg_cre_literals(a, t[i].re, strlen(t[i].re), t[i].flags, &lit, &len,
+                                              &n),
+                              SIGMA_OK);
+        char got[256] = "";
+        for (size_t k = 0; k < n; k++)
+            snprintf(got + strlen(got), sizeof got - strlen(got), "%s%.*s", k ? "|" : "",
+                     (int)len[k], lit[k]);
+        if (strcmp(got, t[i].want))
+            fprintf(stderr, "\n'%s': literals '%s', want '%s'\n", t[i].re, got, t[i].want);
+        CU_ASSERT_STRING_EQUAL(got, t[i].want);
+        for (size_t m = 0; m < 3 && t[i].match[m]; m++) {
+            if (!pcre_match(t[i].re, t[i].flags, t[i].match[m]))
+                fprintf(stderr, "\n'%s' does not match '%s'\n", t[i].re, t[i].match[m]);
+            CU_ASSERT(pcre_match(t[i].re, t[i].flags, t[i].match[m]));
+            bool some = n == 0;
+            for (size_t k = 0; k < n; k++)
+                some |= has_folded(t[i].match[m], lit[k], len[k]);
+            CU_ASSERT(some);
+        }
+        sg_arena_destroy(a);
+    }
+}
+
 /* ---- intern table ------------------------------------------------------------------------------ */
 
 static void test_intern(void)
@@ -290,6 +378,7 @@ int main(void)
         !CU_add_test(s, "fold malformed UTF-8 like the runtime", test_fold_malformed) ||
         !CU_add_test(s, "regexes the NFA takes", test_regex_supported) ||
         !CU_add_test(s, "regexes it refuses", test_regex_refused) ||
+        !CU_add_test(s, "literals a regex needs", test_regex_literals) ||
         !CU_add_test(s, "intern table", test_intern)) {
         CU_cleanup_registry();
         return 1;

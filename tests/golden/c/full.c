@@ -930,7 +930,10 @@ static SGC_CALLED int sgc_atoms_ok(sgc_ev *ev, const sgc_atoms *as)
 
 /* The global prefilter (see the entry point): per field with atoms, the
  * atoms of all rules, by one of their 3-byte sequences (key) and then the
- * rule and the other two; all: the rules with an atom on the field. */
+ * rule and the other two; all: the rules with an atom on the field. The
+ * keys are a bit set like the value's (kmask), so the value's sequences
+ * and the keys meet a word at a time; key k's index among the keys is
+ * krank[k / 8] plus the keys before it in its byte. */
 typedef struct sgc_apost {
     unsigned rule;
     unsigned short g1, g2;
@@ -938,13 +941,24 @@ typedef struct sgc_apost {
 
 typedef struct sgc_afield {
     const sgc_field *f;
-    size_t nkeys;
-    const unsigned short *key; /* sorted */
-    const unsigned *at;        /* key i's atoms: post[at[i]..at[i + 1]) */
+    const unsigned char *kmask;  /* SGC_BLOOM_BYTES */
+    const unsigned short *krank; /* SGC_BLOOM_BYTES */
+    const unsigned *at;          /* key i's atoms: post[at[i]..at[i + 1]) */
     const sgc_apost *post;
     size_t nall;
     const unsigned *all;
 } sgc_afield;
+
+/* bits set in a byte */
+static const unsigned char sgc_pop8[256] = {
+#define SGC_P2(n) n, n + 1, n + 1, n + 2
+#define SGC_P4(n) SGC_P2(n), SGC_P2(n + 1), SGC_P2(n + 1), SGC_P2(n + 2)
+#define SGC_P6(n) SGC_P4(n), SGC_P4(n + 1), SGC_P4(n + 1), SGC_P4(n + 2)
+    SGC_P6(0), SGC_P6(1), SGC_P6(1), SGC_P6(2)
+#undef SGC_P2
+#undef SGC_P4
+#undef SGC_P6
+};
 
 #define SGC_BIT(b, g) ((b)[(g) >> 3] >> ((g) & 7) & 1)
 
@@ -961,13 +975,24 @@ static SGC_CALLED void sgc_prefilter(sgc_ev *ev, const sgc_afield *a, unsigned c
     }
     if (!have)
         return; /* no text: no literal occurs, and no non-ASCII text */
-    for (size_t i = 0; i < a->nkeys; i++) {
-        if (!SGC_BIT(b, a->key[i]))
+    for (size_t w = 0; w < SGC_BLOOM_BYTES; w += 8) {
+        uint64_t x, m;
+        memcpy(&x, b + w, 8);
+        memcpy(&m, a->kmask + w, 8);
+        if (!(x & m))
             continue;
-        for (unsigned j = a->at[i]; j < a->at[i + 1]; j++) {
-            const sgc_apost *p = &a->post[j];
-            if (SGC_BIT(b, p->g1) && SGC_BIT(b, p->g2))
-                mark[p->rule >> 3] |= (unsigned char)(1u << (p->rule & 7));
+        for (size_t k = w; k < w + 8; k++) {
+            unsigned v = (unsigned)(b[k] & a->kmask[k]);
+            while (v) {
+                unsigned low = v & (0u - v); /* the lowest key bit left */
+                unsigned i = a->krank[k] + sgc_pop8[a->kmask[k] & (low - 1)];
+                for (unsigned j = a->at[i]; j < a->at[i + 1]; j++) {
+                    const sgc_apost *p = &a->post[j];
+                    if (SGC_BIT(b, p->g1) && SGC_BIT(b, p->g2))
+                        mark[p->rule >> 3] |= (unsigned char)(1u << (p->rule & 7));
+                }
+                v &= v - 1;
+            }
         }
     }
 }
@@ -1960,8 +1985,53 @@ static const unsigned sgc_group_rules[1] = {
 
 /* ---- prefilter -------------------------------------------------------------------- */
 
-static const unsigned short sgc_ak0[1] = {
-    171,
+static const unsigned char sgc_ak0[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0,
+};
+static const unsigned short sgc_ar0[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1,
 };
 static const unsigned sgc_aa0[2] = {
     0u, 1u,
@@ -1974,7 +2044,7 @@ static const unsigned sgc_al0[1] = {
 };
 #define SGC_NAFIELDS 1
 static const sgc_afield sgc_afields[1] = {
-    {&sgc_f0, 1, sgc_ak0, sgc_aa0, sgc_ap0, 1, sgc_al0},
+    {&sgc_f0, sgc_ak0, sgc_ar0, sgc_aa0, sgc_ap0, 1, sgc_al0},
 };
 static const unsigned char sgc_mark0[1] = {
     0,
