@@ -28,6 +28,15 @@ int output_open(output *o, const char *path)
         o->f = stdout;
         return 0;
     }
+    /* Only a regular file is replaced: a device, a pipe or a link
+     * (-o /dev/null, -o /dev/stdout, a FIFO) is written to as it is, since
+     * the temporary file renamed over it would take its place. */
+    struct stat sb;
+    if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        o->f = fopen(path, "w");
+        o->device = 1;
+        return o->f ? 0 : -1;
+    }
     size_t n = strlen(path) + 16;
     o->path = strdup(path);
     o->tmp = malloc(n);
@@ -95,6 +104,8 @@ int output_close(output *o)
     int rc = 0;
     if (fflush(o->f) != 0 || ferror(o->f) || o->failed)
         rc = -1;
+    if (o->device && fclose(o->f) != 0)
+        rc = -1;
     if (o->path) {
         if (rc == 0 && fsync(fileno(o->f)) != 0)
             rc = -1;
@@ -113,6 +124,8 @@ int output_close(output *o)
 
 void output_abort(output *o)
 {
+    if (o->device)
+        fclose(o->f);
     if (o->path) {
         fclose(o->f);
         unlink(o->tmp);

@@ -10,8 +10,9 @@
 
 typedef struct output {
     FILE *f;
-    char *path; /* final path; NULL for stdout */
+    char *path; /* final path; NULL for stdout or a device */
     char *tmp;  /* temporary path being written */
+    int device; /* f is a device or pipe opened as it is: closed, not renamed */
     int failed;
 } output;
 

@@ -117,4 +117,18 @@ expect_grep '^1 rule compiled for spl, 0 failed, 2 files not loaded$' "$TMP/err"
 expect_status 1 "$SIGMACC" compile -t spl --limit-rules=1 "$TMP/lr/r1.yml" "$TMP/lr/r2.yml" "$TMP/lr/r3.yml"
 expect_grep '^1 rule compiled for spl, 0 failed, 2 files not loaded$' "$TMP/err"
 
+# -o onto a pipe or a link writes through it; only a regular file is
+# replaced (a temporary renamed over /dev/null made it a regular file)
+mkfifo "$TMP/fifo"
+timeout 10 cat "$TMP/fifo" > "$TMP/fifo.out" & # no hang if the FIFO is lost
+"$SIGMACC" compile -q -t spl -p splunk-windows -o "$TMP/fifo" "$GOOD"
+wait
+if [ -p "$TMP/fifo" ]; then ok; else ko "-o FIFO: the FIFO was replaced"; fi
+expect_grep 'whoami' "$TMP/fifo.out" "-o FIFO: the query"
+: > "$TMP/target.spl"
+ln -s "$TMP/target.spl" "$TMP/link.spl"
+"$SIGMACC" compile -q -t spl -p splunk-windows -o "$TMP/link.spl" "$GOOD"
+if [ -L "$TMP/link.spl" ]; then ok; else ko "-o LINK: the link was replaced"; fi
+expect_grep 'whoami' "$TMP/target.spl" "-o LINK: the query"
+
 finish
