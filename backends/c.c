@@ -268,8 +268,11 @@ static sigma_status str_test(gen *g, const ir_test *t, size_t *id, const char **
                 return SIGMA_ENOMEM;
             if ((fail = kmp((const unsigned char *)lit, len, f))) {
                 sg_sb_printf(&g->defs, "static const unsigned short sgc_d%zu_kmp[] = {", *id);
-                for (size_t i = 0; i < len; i++)
-                    sg_sb_printf(&g->defs, "%s%u,", i % 16 ? " " : "\n    ", f[i]);
+                for (size_t i = 0; i < len; i++) {
+                    sg_sb_puts(&g->defs, i % 16 ? " " : "\n    ");
+                    sg_sb_putu(&g->defs, f[i]);
+                    sg_sb_putc(&g->defs, ',');
+                }
                 sg_sb_puts(&g->defs, "\n};\n");
             }
         }

@@ -107,17 +107,24 @@ static aset atoms(sg_arena *a, const ir_node *n, const ir_node *const *skip, siz
     }
     case IR_OR: {
         aset all = {NULL, 0, true};
+        size_t cap = 0; /* doubled: an OR of thousands of values stays linear */
         for (size_t i = 0; i < n->nkids; i++) {
             aset k = atoms(a, n->kids[i], NULL, 0, oom);
             if (!k.ok || all.n + k.n > SG_CATOM_MAX)
                 return none;
-            sg_catom *v = sg_arena_grow(a, all.v, all.n, all.n + k.n, sizeof *v);
-            if (!v) {
-                *oom = true;
-                return none;
+            if (all.n + k.n > cap) {
+                size_t nc = cap ? cap * 2 : 16;
+                while (nc < all.n + k.n)
+                    nc *= 2;
+                sg_catom *v = sg_arena_grow(a, all.v, all.n, nc, sizeof *v);
+                if (!v) {
+                    *oom = true;
+                    return none;
+                }
+                all.v = v;
+                cap = nc;
             }
-            memcpy(v + all.n, k.v, k.n * sizeof *v);
-            all.v = v;
+            memcpy(all.v + all.n, k.v, k.n * sizeof *all.v);
             all.n += k.n;
         }
         return all.n ? all : none;

@@ -301,9 +301,12 @@ static void put_array(sg_strbuf *out, const char *decl, size_t n, uint64_t (*at)
                       const void *ctx, const char *suffix)
 {
     sg_sb_printf(out, "%s[%zu] = {", decl, n ? n : 1);
-    for (size_t i = 0; i < n; i++)
-        sg_sb_printf(out, "%s%llu%s,", i % 12 ? " " : "\n    ", (unsigned long long)at(ctx, i),
-                     suffix);
+    for (size_t i = 0; i < n; i++) {
+        sg_sb_puts(out, i % 12 ? " " : "\n    ");
+        sg_sb_putu(out, at(ctx, i));
+        sg_sb_puts(out, suffix);
+        sg_sb_putc(out, ',');
+    }
     sg_sb_puts(out, n ? "\n};\n" : "0};\n");
 }
 

@@ -25,8 +25,10 @@ void sg_c_quote(sg_strbuf *out, const char *s, size_t n, unsigned indent)
         } else if (c >= 0x20 && c < 0x7f) {
             sg_sb_putc(out, (char)c);
             col++;
-        } else {
-            sg_sb_printf(out, "\\%03o", c);
+        } else { /* octal by hand: printf per byte was most of a big rule */
+            char o[4] = {'\\', (char)('0' + (c >> 6)), (char)('0' + ((c >> 3) & 7)),
+                         (char)('0' + (c & 7))};
+            sg_sb_put(out, o, 4);
             col += 4;
         }
     }

@@ -70,6 +70,16 @@ void sg_sb_puts(sg_strbuf *sb, const char *s)
     sg_sb_put(sb, s, strlen(s));
 }
 
+void sg_sb_putu(sg_strbuf *sb, unsigned long long v)
+{
+    char d[20];
+    size_t n = sizeof d;
+    do
+        d[--n] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    sg_sb_put(sb, d + n, sizeof d - n);
+}
+
 void sg_sb_vprintf(sg_strbuf *sb, const char *fmt, va_list ap)
 {
     va_list ap2;

@@ -21,6 +21,9 @@ void sg_sb_reset(sg_strbuf *sb); /* len = 0, keeps memory */
 void sg_sb_putc(sg_strbuf *sb, char c);
 void sg_sb_put(sg_strbuf *sb, const char *s, size_t n);
 void sg_sb_puts(sg_strbuf *sb, const char *s);
+/* Decimal digits of v: for long tables of numbers, where printf per
+ * number is most of the time. */
+void sg_sb_putu(sg_strbuf *sb, unsigned long long v);
 void sg_sb_printf(sg_strbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void sg_sb_vprintf(sg_strbuf *sb, const char *fmt, va_list ap);
