@@ -143,8 +143,9 @@ sigma_status sg_load_paths(sigma_compiler *c, const char *const *paths, size_t n
         ok = (w[i].arena = sg_arena_create()) != NULL;
         made = i + 1;
     }
-    /* the main thread's stack size, not the platform's default (128 KiB
-     * with musl): a deeply nested file must load alike with any -j */
+    /* 8 MiB, the usual main-thread stack, not the platform's default for
+     * threads (128 KiB with musl): a deeply nested file must load alike
+     * with any -j */
     pthread_attr_t attr;
     bool attr_ok = pthread_attr_init(&attr) == 0;
     if (attr_ok)
