@@ -452,7 +452,7 @@ static void prefilter(const sc_node *n, sg_strbuf *out)
 
 /* ---- contents that cannot hold together ---------------------------------------------- */
 
-/* a occurs in b at `at` (ASCII case folded unless both are cased) */
+/* a[0..n) equals b[0..n), ASCII letters folded when `fold` */
 static bool same_bytes(const char *a, const char *b, size_t n, bool fold)
 {
     for (size_t i = 0; i < n; i++) {

@@ -10,12 +10,12 @@
 #include <unistd.h>
 
 /* mkstemp makes the file 0600; it gets the mode open(2) would have given
- * it: the replaced file's, or 0666 less the umask. */
-static mode_t new_file_mode(const char *path)
+ * it: the replaced file's (old: NULL when there is none), or 0666 less
+ * the umask. */
+static mode_t new_file_mode(const struct stat *old)
 {
-    struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
-        return sb.st_mode & 0777; /* never set-id bits on a file we write */
+    if (old)
+        return old->st_mode & 0777; /* never set-id bits on a file we write */
     mode_t mask = umask(0);
     umask(mask);
     return 0666 & ~mask;
@@ -32,7 +32,8 @@ int output_open(output *o, const char *path)
      * (-o /dev/null, -o /dev/stdout, a FIFO) is written to as it is, since
      * the temporary file renamed over it would take its place. */
     struct stat sb;
-    if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+    bool exists = lstat(path, &sb) == 0;
+    if (exists && !S_ISREG(sb.st_mode)) {
         o->f = fopen(path, "w");
         o->device = 1;
         return o->f ? 0 : -1;
@@ -48,7 +49,8 @@ int output_open(output *o, const char *path)
     }
     snprintf(o->tmp, n, "%s.tmpXXXXXX", path);
     int fd = mkstemp(o->tmp);
-    if (fd < 0 || fchmod(fd, new_file_mode(path)) != 0 || !(o->f = fdopen(fd, "w"))) {
+    if (fd < 0 || fchmod(fd, new_file_mode(exists ? &sb : NULL)) != 0 ||
+        !(o->f = fdopen(fd, "w"))) {
         int e = errno;
         if (fd >= 0) {
             close(fd);

@@ -340,9 +340,7 @@ static bool pathvec_push(pathvec *pv, const char *s)
     return true;
 }
 
-/* Status of a walk or load made of several: the first failure, but out
- * of memory always wins. */
-static sigma_status status_join(sigma_status st, sigma_status s)
+sigma_status sg_status_join(sigma_status st, sigma_status s)
 {
     return s != SIGMA_OK && (st == SIGMA_OK || s == SIGMA_ENOMEM) ? s : st;
 }
@@ -407,7 +405,7 @@ static sigma_status walk(sigma_compiler *c, const char *dir, int depth, pathvec 
             type = S_ISDIR(sb.st_mode) ? DT_DIR : S_ISREG(sb.st_mode) ? DT_REG : DT_UNKNOWN;
         }
         if (type == DT_DIR)
-            st = status_join(st, walk(c, path, depth + 1, out));
+            st = sg_status_join(st, walk(c, path, depth + 1, out));
         else if (type == DT_REG && is_rule_file(path) && !pathvec_push(out, path))
             st = SIGMA_ENOMEM;
     }
@@ -432,7 +430,7 @@ sigma_status sigma_compiler_add_path(sigma_compiler *c, const char *path)
     pathvec pv = {0};
     sigma_status st = walk(c, path, 0, &pv);
     if (st != SIGMA_ENOMEM)
-        st = status_join(st, sg_load_paths(c, pv.v, pv.n));
+        st = sg_status_join(st, sg_load_paths(c, pv.v, pv.n));
     sg_free(pv.v);
     return st;
 }

@@ -58,6 +58,9 @@ sigma_status sg_load_into(sg_loader **lp, sg_arena *a, sg_diags *d, const sg_loa
 sigma_status sg_load_file_into(sg_loader **lp, sg_arena *a, sg_diags *d,
                                const sg_load_limits *lim, const char *path, sg_rule ***rules,
                                size_t *n, size_t *cap);
+/* Status of a walk or load made of several: the first failure, but out
+ * of memory always wins. */
+sigma_status sg_status_join(sigma_status st, sigma_status s);
 /* Load one file into the compiler (`path` interned in its arena),
  * honouring limit.rules over everything loaded so far. */
 sigma_status sg_compiler_load_file(sigma_compiler *c, const char *path);

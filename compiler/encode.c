@@ -192,8 +192,6 @@ static size_t flag_dash(const char *s, size_t n, size_t i)
     return l;
 }
 
-#define EXPANSION_BYTES_PER_VARIANT 256u
-
 static sg_enc_status windash(sg_arena *a, const sg_segstr *in, sg_segstr_list *out,
                              size_t max_variants)
 {
@@ -221,8 +219,8 @@ static sg_enc_status windash(sg_arena *a, const sg_segstr *in, sg_segstr_list *o
     size_t bytes = 0;
     for (size_t i = 0; i < in->nsegs; i++)
         bytes += in->segs[i].len;
-    if (bytes && max_variants <= SIZE_MAX / EXPANSION_BYTES_PER_VARIANT &&
-        variants > max_variants * EXPANSION_BYTES_PER_VARIANT / bytes)
+    if (bytes && max_variants <= SIZE_MAX / SG_ENC_BYTES_PER_VARIANT &&
+        variants > max_variants * SG_ENC_BYTES_PER_VARIANT / bytes)
         return SG_ENC_TOOBIG;
     for (size_t v = 0; v < variants; v++) {
         ir_seg *segs = sg_arena_alloc(a, (in->nsegs ? in->nsegs : 1) * sizeof *segs);

@@ -18,12 +18,17 @@ typedef struct sg_segstr_list {
     size_t n, cap;
 } sg_segstr_list;
 
+/* windash: the bytes of all variants together may be this many per
+ * variant limit.expansion allows (a count alone does not bound the work). */
+#define SG_ENC_BYTES_PER_VARIANT 256u
+
 typedef enum {
     SG_ENC_OK,
     SG_ENC_NOMEM,
     SG_ENC_WILDCARD, /* base64 of a value with wildcards is not defined */
     SG_ENC_TOOMANY,  /* windash expansion over the limit */
-    SG_ENC_TOOBIG,  /* the variants together: over 256 bytes per allowed variant */
+    SG_ENC_TOOBIG,  /* the variants together: over SG_ENC_BYTES_PER_VARIANT bytes per
+                       allowed variant */
     SG_ENC_BADUTF8,
 } sg_enc_status;
 

@@ -371,7 +371,8 @@ static ir_node *build_string(builder *B, const sg_item *it, const sg_value *v, c
             } else if (st == SG_ENC_TOOBIG) {
                 BERR(B, "expansion-limit", v->pos,
                      "'%s' would expand this value into more than %zu bytes of variants "
-                     "(256 per variant allowed by limit.expansion)", name, max_var * 256);
+                     "(%u per variant allowed by limit.expansion)",
+                     name, max_var * SG_ENC_BYTES_PER_VARIANT, SG_ENC_BYTES_PER_VARIANT);
                 return NULL;
             } else if (st == SG_ENC_BADUTF8) {
                 BERR(B, "encoding", v->pos, "'%s': the value is not valid UTF-8", name);

@@ -76,11 +76,9 @@ static sigma_status load_one_by_one(sigma_compiler *c, const char *const *paths,
     for (size_t i = 0; i < n; i++) {
         /* after limit.rules, the rest is not read: each file counts as
          * not loaded, as when files are given one by one */
-        sigma_status s = sg_compiler_load_file(c, paths[i]);
-        if (s == SIGMA_ENOMEM)
-            return s;
-        if (st == SIGMA_OK)
-            st = s;
+        st = sg_status_join(st, sg_compiler_load_file(c, paths[i]));
+        if (st == SIGMA_ENOMEM)
+            return st;
     }
     return st;
 }
@@ -192,10 +190,7 @@ sigma_status sg_load_paths(sigma_compiler *c, const char *const *paths, size_t n
             sg_diags_take_range(&c->diags, &x->diags, out[i].d0, out[i].d1);
             if (out[i].st != SIGMA_OK && out[i].r1 == out[i].r0)
                 c->nunloaded++;
-            if (c->diags.oom)
-                st = SIGMA_ENOMEM;
-            else if (st == SIGMA_OK)
-                st = out[i].st;
+            st = sg_status_join(st, c->diags.oom ? SIGMA_ENOMEM : out[i].st);
         }
     }
     /* the rules point into the workers' arenas: the compiler keeps them */
